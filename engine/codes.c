@@ -1,0 +1,161 @@
+/*
+ * codes.c - code systems and code normalisation.
+ *
+ * Diagnosis and drug codes arrive as "system:code" or bare. ICD codes are
+ * folded to upper case without the dot so that "f40.10", "F4010" and
+ * "icd10:F40.10" compare equal; the system of a bare code is inferred from
+ * its shape, as documented in rules/README.md.
+ */
+#include <string.h>
+
+#include "rxcheck/input.h"
+#include "strutil.h"
+
+static const char *const system_names[] = {
+#define RXC_X_(name, text) text,
+    RXC_SYSTEM_MAP(RXC_X_)
+#undef RXC_X_
+};
+
+const char *rxc_system_name(rxc_system s) {
+  if ((unsigned)s >= RXC_SYS__COUNT) return "";
+  return system_names[s];
+}
+
+/* Aliases seen in exports and vocabularies, besides the canonical names. */
+static const struct {
+  const char *name;
+  rxc_system sys;
+} system_aliases[] = {
+    {"icd10", RXC_SYS_ICD10},    {"icd-10", RXC_SYS_ICD10},
+    {"icd10cm", RXC_SYS_ICD10},  {"icd-10-cm", RXC_SYS_ICD10},
+    {"icd10-cm", RXC_SYS_ICD10}, {"icd9", RXC_SYS_ICD9},
+    {"icd-9", RXC_SYS_ICD9},     {"icd9cm", RXC_SYS_ICD9},
+    {"icd-9-cm", RXC_SYS_ICD9},  {"snomed", RXC_SYS_SNOMED},
+    {"snomedct", RXC_SYS_SNOMED}, {"snomed-ct", RXC_SYS_SNOMED},
+    {"sct", RXC_SYS_SNOMED},     {"rxnorm", RXC_SYS_RXNORM},
+    {"rxcui", RXC_SYS_RXNORM},   {"ndc", RXC_SYS_NDC},
+    {"atc", RXC_SYS_ATC},        {"bnf", RXC_SYS_BNF},
+    {"omop", RXC_SYS_OMOP},
+};
+
+rxc_system rxc_system_lookup(const char *name, size_t len) {
+  rxc_str s = rxc__trim((rxc_str){name, len});
+  for (size_t i = 0; i < sizeof system_aliases / sizeof system_aliases[0];
+       i++)
+    if (rxc__ieq_cstr(s, system_aliases[i].name)) return system_aliases[i].sys;
+  return RXC_SYS_NONE;
+}
+
+static int all_digits(rxc_str s) {
+  if (!s.len) return 0;
+  for (size_t i = 0; i < s.len; i++)
+    if (!rxc__isdigit((unsigned char)s.ptr[i])) return 0;
+  return 1;
+}
+
+/* ICD-10: a letter, two digits, then an optional dot and up to four
+ * alphanumerics (F42, F42.2, F40.10, F32.A, S72.001A). */
+static int icd10_shape(rxc_str s) {
+  if (s.len < 3 || !rxc__isalpha((unsigned char)s.ptr[0]) ||
+      !rxc__isdigit((unsigned char)s.ptr[1]))
+    return 0;
+  size_t i = 2, tail = 0;
+  if (!rxc__isdigit((unsigned char)s.ptr[i]) &&
+      !rxc__isalpha((unsigned char)s.ptr[i]))
+    return 0;
+  i++;
+  if (i < s.len && s.ptr[i] == '.') i++;
+  for (; i < s.len; i++, tail++) {
+    int c = (unsigned char)s.ptr[i];
+    if (!rxc__isdigit(c) && !rxc__isalpha(c)) return 0;
+  }
+  return tail <= 4;
+}
+
+/* ICD-9-CM diagnosis: 3 digits, optional dot, up to 2 digits (300.3,
+ * 30002); V and E codes (V62.84, E950.0) also. */
+static int icd9_shape(rxc_str s) {
+  size_t i = 0;
+  if (s.len && (s.ptr[0] == 'V' || s.ptr[0] == 'v' || s.ptr[0] == 'E' ||
+                s.ptr[0] == 'e'))
+    i = 1;
+  size_t head = 0;
+  while (i < s.len && rxc__isdigit((unsigned char)s.ptr[i]) && head < 3) {
+    i++;
+    head++;
+  }
+  if (head < 2 || (head == 2 && i == 2)) return 0;
+  if (i < s.len && s.ptr[i] == '.') i++;
+  size_t tail = 0;
+  while (i < s.len && rxc__isdigit((unsigned char)s.ptr[i])) {
+    i++;
+    tail++;
+  }
+  return i == s.len && tail <= 2;
+}
+
+/* ATC: letter, 2 digits, 2 letters, 2 digits (N06AB08), or a prefix. */
+static int atc_shape(rxc_str s) {
+  static const char kind[] = "LDDLLDD";
+  if (s.len < 1 || s.len > 7) return 0;
+  for (size_t i = 0; i < s.len; i++) {
+    int c = (unsigned char)s.ptr[i];
+    if (kind[i] == 'L' ? !rxc__isalpha(c) : !rxc__isdigit(c)) return 0;
+  }
+  return s.len == 7;
+}
+
+/* Copies s to buf, upper-cased, without dots when strip_dot. */
+static rxc_str fold(rxc_str s, char *buf, int upper, int strip_dot) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.len; i++) {
+    char c = s.ptr[i];
+    if (strip_dot && c == '.') continue;
+    buf[n++] = upper ? (char)rxc__upper((unsigned char)c) : c;
+  }
+  buf[n] = '\0';
+  return (rxc_str){buf, n};
+}
+
+int rxc_code_parse(const char *s, size_t len, int is_drug, char *buf,
+                   rxc_code *out) {
+  rxc_str item = rxc__trim((rxc_str){s, len});
+  rxc_system sys = RXC_SYS_NONE;
+  const char *colon = item.len ? memchr(item.ptr, ':', item.len) : NULL;
+  if (colon) {
+    sys = rxc_system_lookup(item.ptr, (size_t)(colon - item.ptr));
+    if (sys != RXC_SYS_NONE) {
+      item.len -= (size_t)(colon - item.ptr) + 1;
+      item.ptr = colon + 1;
+      item = rxc__trim(item);
+    }
+  }
+  out->raw = item;
+  out->system = RXC_SYS_NONE;
+  out->code = (rxc_str){buf, 0};
+  buf[0] = '\0';
+  if (!item.len) return 0;
+  if (sys == RXC_SYS_NONE) {
+    if (colon) return 0; /* an unknown system prefix */
+    if (is_drug) {
+      if (all_digits(item))
+        sys = RXC_SYS_RXNORM;
+      else if (atc_shape(item))
+        sys = RXC_SYS_ATC;
+    } else {
+      if (icd10_shape(item))
+        sys = RXC_SYS_ICD10;
+      else if (all_digits(item) && item.len >= 6 && item.len <= 18)
+        sys = RXC_SYS_SNOMED;
+      else if (icd9_shape(item))
+        sys = RXC_SYS_ICD9;
+    }
+    if (sys == RXC_SYS_NONE) return 0;
+  }
+  int icd = sys == RXC_SYS_ICD10 || sys == RXC_SYS_ICD9;
+  int upper = icd || sys == RXC_SYS_ATC || sys == RXC_SYS_BNF;
+  out->system = sys;
+  out->code = fold(item, buf, upper, icd);
+  return 1;
+}

@@ -1,0 +1,759 @@
+/*
+ * eval.c - checking one record against a compiled ruleset.
+ *
+ * The checker is the per-thread half of the compile-once, check-many split:
+ * it borrows the immutable ruleset and owns every piece of per-record
+ * scratch (result arrays, pattern match data), so checking a record
+ * allocates nothing once the arrays have grown to the largest record seen.
+ *
+ * Order of work for a record: find the pack that recognises the drug (by
+ * code, then by name pattern); decide the formulation; map each diagnosis
+ * to indications; resolve each indication's regulatory status for the
+ * record's jurisdiction, formulation and age; evaluate the finding rules;
+ * order findings most severe first. The result is a pure function of the
+ * ruleset and the record.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "rules_model.h"
+#include "rxcheck/check.h"
+#include "rxcheck/output.h"
+#include "strutil.h"
+
+struct rxc_checker {
+  const rxc_ruleset *rs;
+  rxc__matcher *m;
+  rxc_indication_result *ind;
+  size_t indcap;
+  rxc_finding *find;
+  size_t findcap;
+  unsigned char *hit; /* per indication of the current pack: mapped? */
+  char ***no_approval; /* [pack][jurisdiction] reason texts */
+  size_t hitcap;
+  rxc_result res;
+  /* State of one record's evaluation. */
+  const rxc__pack *pack;
+  const rxc_record *rec;
+  int formulation; /* index into pack->formulations */
+  rxc_str matched; /* last co-medication a predicate matched */
+  rxc_str item;    /* the list item the last predicate held for */
+  /* Explain mode. Texts go to `pool` as offsets, turned into pointers
+   * once the record is done, since the pool may move while it grows. */
+  int explain;
+  int neg; /* inside an odd number of not: */
+  rxc_buf pool;
+  rxc_explain_rule *xr;
+  size_t nxr, xrcap;
+  struct xcond {
+    const char *field;
+    size_t test, value; /* offsets into pool */
+    int held;
+  } *xi;
+  size_t nxi, xicap;
+  rxc_explain_cond *xc;
+  size_t xccap;
+  int xfail; /* an allocation failed while explaining */
+};
+
+static const char reason_no_jurisdiction[] =
+    "no jurisdiction: the record has no country and no default was given";
+static const char reason_uncovered[] =
+    "the rule pack has no regulatory rules for this jurisdiction";
+static const char reason_age_needed[] =
+    "age unknown: the rules for this case depend on age";
+/* "no approval in US for this indication, formulation and age": one per
+ * covered jurisdiction of each pack, made when the checker is. */
+static const char no_approval_fmt[] =
+    "no approval in %s for this indication, formulation and age";
+
+rxc_status rxc_checker_new(const rxc_ruleset *rs, rxc_checker **out) {
+  *out = NULL;
+  rxc_checker *c = rxc__calloc(1, sizeof *c);
+  if (!c) return RXC_ENOMEM;
+  c->rs = rs;
+  c->m = rxc__matcher_new();
+  size_t maxind = 0;
+  for (size_t i = 0; i < rs->npacks; i++)
+    if (rs->packs[i].nindications > maxind)
+      maxind = rs->packs[i].nindications;
+  c->hitcap = maxind;
+  c->hit = rxc__calloc(maxind ? maxind : 1, 1);
+  c->no_approval = rxc__calloc(rs->npacks ? rs->npacks : 1, sizeof(char **));
+  if (!c->m || !c->hit || !c->no_approval) {
+    rxc_checker_free(c);
+    return RXC_ENOMEM;
+  }
+  for (size_t i = 0; i < rs->npacks; i++) {
+    const rxc_pack_info *info = &rs->packs[i].info;
+    size_t nj = info->njurisdictions;
+    c->no_approval[i] = rxc__calloc(nj ? nj : 1, sizeof(char *));
+    if (!c->no_approval[i]) {
+      rxc_checker_free(c);
+      return RXC_ENOMEM;
+    }
+    for (size_t j = 0; j < nj; j++) {
+      size_t n = sizeof no_approval_fmt + strlen(info->jurisdictions[j]);
+      char *text = rxc__malloc(n);
+      if (!text) {
+        rxc_checker_free(c);
+        return RXC_ENOMEM;
+      }
+      snprintf(text, n, no_approval_fmt, info->jurisdictions[j]);
+      c->no_approval[i][j] = text;
+    }
+  }
+  *out = c;
+  return RXC_OK;
+}
+
+void rxc_checker_set_explain(rxc_checker *c, int on) { c->explain = on; }
+
+void rxc_checker_free(rxc_checker *c) {
+  if (!c) return;
+  if (c->no_approval) {
+    for (size_t i = 0; i < c->rs->npacks; i++) {
+      if (!c->no_approval[i]) continue;
+      for (size_t j = 0; j < c->rs->packs[i].info.njurisdictions; j++)
+        rxc__free(c->no_approval[i][j]);
+      rxc__free(c->no_approval[i]);
+    }
+    rxc__free(c->no_approval);
+  }
+  rxc_buf_free(&c->pool);
+  rxc__free(c->xr);
+  rxc__free(c->xi);
+  rxc__free(c->xc);
+  rxc__matcher_free(c->m);
+  rxc__free(c->ind);
+  rxc__free(c->find);
+  rxc__free(c->hit);
+  rxc__free(c);
+}
+
+/* ---- recognition -------------------------------------------------------- */
+
+static int any_pattern(rxc__pattern *const *p, size_t n, rxc__matcher *m,
+                       rxc_str s) {
+  if (!s.len) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (rxc__pattern_match(p[i], m, s.ptr, s.len)) return 1;
+  return 0;
+}
+
+static int recognises(const rxc__pack *p, const rxc_record *r,
+                      rxc__matcher *m) {
+  if (r->drug_code.system != RXC_SYS_NONE &&
+      rxc__codeset_match(&p->drug_codes, &r->drug_code))
+    return 1;
+  return any_pattern(p->names, p->nnames, m, r->canon[RXC_F_DRUG_NAME]);
+}
+
+static int decide_formulation(const rxc__pack *p, const rxc_record *r,
+                              rxc__matcher *m) {
+  int fallback = 0;
+  for (size_t i = 0; i < p->nformulations; i++) {
+    const rxc__formulation *f = &p->formulations[i];
+    if (f->is_default) {
+      fallback = (int)i;
+      continue;
+    }
+    if (r->drug_code.system != RXC_SYS_NONE &&
+        rxc__codeset_match(&f->codes, &r->drug_code))
+      return (int)i;
+    if (any_pattern(f->names, f->nnames, m, r->canon[RXC_F_DRUG_NAME]) ||
+        any_pattern(f->forms, f->nforms, m, r->canon[RXC_F_FORM]))
+      return (int)i;
+  }
+  return fallback;
+}
+
+/* ---- explain ------------------------------------------------------------ */
+
+/* Appends text and a NUL to the pool; returns the text's offset. */
+static size_t xput(rxc_checker *c, const char *s, size_t n) {
+  size_t at = c->pool.len;
+  rxc_buf_append(&c->pool, s, n);
+  rxc_buf_append(&c->pool, "", 1); /* the NUL */
+  return at;
+}
+
+static size_t xputs(rxc_checker *c, const char *s) {
+  return xput(c, s, strlen(s));
+}
+
+/* Starts a rule in the explanation; conditions added next belong to it. */
+static void xrule(rxc_checker *c, const char *id, const char *kind,
+                  const char *label, int fired) {
+  if (rxc__grow((void **)&c->xr, &c->xrcap, c->nxr + 1, sizeof *c->xr)) {
+    c->xfail = 1;
+    return;
+  }
+  rxc_explain_rule *r = &c->xr[c->nxr++];
+  r->rule = id;
+  r->kind = kind;
+  r->label = label;
+  r->fired = fired;
+  r->first = c->nxi;
+  r->n = 0;
+}
+
+static void xcond_add(rxc_checker *c, const char *field, size_t test,
+                      size_t value, int held) {
+  if (c->xfail || !c->nxr) return;
+  if (rxc__grow((void **)&c->xi, &c->xicap, c->nxi + 1, sizeof *c->xi)) {
+    c->xfail = 1;
+    return;
+  }
+  c->xi[c->nxi++] = (struct xcond){field, test, value, held};
+  c->xr[c->nxr - 1].n++;
+}
+
+static int explained(const rxc_checker *c, const char *id) {
+  for (size_t i = 0; i < c->nxr; i++)
+    if (strcmp(c->xr[i].rule, id) == 0) return 1;
+  return 0;
+}
+
+static size_t xnum(rxc_checker *c, const char *op, double v) {
+  char tmp[64];
+  int n = snprintf(tmp, sizeof tmp, "%s%s%g", op, *op ? " " : "", v);
+  return xput(c, tmp, (size_t)n);
+}
+
+static const char *const field_names[RXC_CF__COUNT] = {
+    "drug_name",      "drug_code",     "form",          "sex",
+    "diagnosis_codes", "co_medications", "strength_mg",  "daily_dose_mg",
+    "age",            "formulation",   "jurisdiction",  "indication"};
+
+/* The rule side of a predicate as text: "in [US, JP] and >= 8". */
+static size_t describe_pred(rxc_checker *c, const rxc__pred *p) {
+  rxc_buf *b = &c->pool;
+  size_t at = b->len;
+  const char *sep = c->neg ? "not " : "";
+  rxc_buf_puts(b, sep);
+  int first = 1;
+#define SEP()                                  \
+  do {                                         \
+    if (!first) rxc_buf_puts(b, " and ");      \
+    first = 0;                                 \
+  } while (0)
+  if (p->tests & RXC_P_IN) {
+    SEP();
+    rxc_buf_puts(b, "in [");
+    for (size_t i = 0; i < p->nin; i++) {
+      if (i) rxc_buf_puts(b, ", ");
+      rxc_buf_puts(b, p->in[i]);
+    }
+    rxc_buf_puts(b, "]");
+  }
+  if (p->tests & RXC_P_PREFIX) {
+    SEP();
+    rxc_buf_puts(b, "prefix [");
+    for (size_t i = 0; i < p->nprefix; i++) {
+      if (i) rxc_buf_puts(b, ", ");
+      rxc_buf_puts(b, p->prefix[i]);
+    }
+    rxc_buf_puts(b, "]");
+  }
+  if (p->tests & RXC_P_PATTERN) {
+    SEP();
+    rxc_buf_puts(b, "pattern /");
+    rxc_buf_puts(b, rxc__pattern_source(p->pattern));
+    rxc_buf_puts(b, "/");
+  }
+  if (p->tests & RXC_P_CODE) {
+    SEP();
+    rxc_buf_puts(b, "code [");
+    int any = 0;
+    for (int s = 0; s < RXC_SYS__COUNT; s++)
+      for (size_t i = 0; i < p->code.n[s]; i++) {
+        if (any) rxc_buf_puts(b, ", ");
+        rxc_buf_puts(b, rxc_system_name((rxc_system)s));
+        rxc_buf_puts(b, ":");
+        rxc_buf_puts(b, p->code.codes[s][i]);
+        any = 1;
+      }
+    rxc_buf_puts(b, "]");
+  }
+  char tmp[64];
+  static const struct {
+    unsigned bit;
+    const char *op;
+  } nums[] = {{RXC_P_MIN, ">="}, {RXC_P_MAX, "<="}, {RXC_P_ABOVE, ">"},
+              {RXC_P_BELOW, "<"}};
+  for (size_t k = 0; k < 4; k++) {
+    if (!(p->tests & nums[k].bit)) continue;
+    double v = nums[k].bit == RXC_P_MIN   ? p->min
+               : nums[k].bit == RXC_P_MAX ? p->max
+               : nums[k].bit == RXC_P_ABOVE ? p->above
+                                            : p->below;
+    SEP();
+    int n = snprintf(tmp, sizeof tmp, "%s %g", nums[k].op, v);
+    rxc_buf_append(b, tmp, (size_t)n);
+  }
+#undef SEP
+  rxc_buf_append(b, "", 1); /* the NUL */
+  return at;
+}
+
+/* ---- conditions --------------------------------------------------------- */
+
+static int item_matches(rxc_checker *c, const rxc__pred *p, rxc_str text,
+                        const rxc_code *code) {
+  if (p->tests & RXC_P_IN) {
+    int ok = 0;
+    rxc_str t = rxc__trim(text);
+    for (size_t i = 0; i < p->nin && !ok; i++) ok = rxc__ieq_cstr(t, p->in[i]);
+    if (!ok) return 0;
+  }
+  if (p->tests & RXC_P_PREFIX) {
+    int ok = 0;
+    rxc_str t = rxc__trim(text);
+    for (size_t i = 0; i < p->nprefix && !ok; i++)
+      ok = rxc__istarts(t, (rxc_str){p->prefix[i], strlen(p->prefix[i])});
+    if (!ok) return 0;
+  }
+  if ((p->tests & RXC_P_PATTERN) &&
+      !rxc__pattern_match(p->pattern, c->m, text.ptr, text.len))
+    return 0;
+  if (p->tests & RXC_P_CODE) {
+    if (!code || code->system == RXC_SYS_NONE ||
+        !rxc__codeset_match(&p->code, code))
+      return 0;
+  }
+  return 1;
+}
+
+static int number_matches(const rxc__pred *p, double v) {
+  if ((p->tests & RXC_P_MIN) && !(v >= p->min)) return 0;
+  if ((p->tests & RXC_P_MAX) && !(v <= p->max)) return 0;
+  if ((p->tests & RXC_P_ABOVE) && !(v > p->above)) return 0;
+  if ((p->tests & RXC_P_BELOW) && !(v < p->below)) return 0;
+  return 1;
+}
+
+static int text_pred(rxc_checker *c, const rxc__pred *p, rxc_str s) {
+  if (!s.len) return 0;
+  return item_matches(c, p, s, NULL);
+}
+
+static int pred_holds(rxc_checker *c, const rxc__pred *p) {
+  const rxc_record *r = c->rec;
+  const rxc__pack *pk = c->pack;
+  switch (p->field) {
+    case RXC_CF_DRUG_NAME:
+      return text_pred(c, p, r->canon[RXC_F_DRUG_NAME]);
+    case RXC_CF_FORM:
+      return text_pred(c, p, r->canon[RXC_F_FORM]);
+    case RXC_CF_SEX:
+      return text_pred(c, p, r->canon[RXC_F_SEX]);
+    case RXC_CF_DRUG_CODE:
+      if (!r->canon[RXC_F_DRUG_CODE].len) return 0;
+      return item_matches(c, p, r->canon[RXC_F_DRUG_CODE], &r->drug_code);
+    case RXC_CF_DIAGNOSIS_CODES:
+      for (size_t i = 0; i < r->ndx; i++)
+        if (item_matches(c, p, r->dx[i].raw, &r->dx[i])) {
+          c->item = r->dx[i].raw;
+          return 1;
+        }
+      return 0;
+    case RXC_CF_CO_MEDICATIONS:
+      for (size_t i = 0; i < r->ncomed; i++) {
+        rxc_code code = {RXC_SYS_NONE, {NULL, 0}, {NULL, 0}};
+        char buf[72];
+        if ((p->tests & RXC_P_CODE) && r->comed[i].len < sizeof buf)
+          rxc_code_parse(r->comed[i].ptr, r->comed[i].len, 1, buf, &code);
+        if (item_matches(c, p, r->comed[i], &code)) {
+          c->matched = c->item = r->comed[i];
+          return 1;
+        }
+      }
+      return 0;
+    case RXC_CF_STRENGTH_MG:
+      return r->strength_mg >= 0 && number_matches(p, r->strength_mg);
+    case RXC_CF_DAILY_DOSE_MG:
+      return r->daily_dose_mg >= 0 && number_matches(p, r->daily_dose_mg);
+    case RXC_CF_AGE:
+      return r->age >= 0 && number_matches(p, (double)r->age);
+    case RXC_CF_FORMULATION: {
+      const char *id = pk->formulations[c->formulation].id;
+      return text_pred(c, p, (rxc_str){id, strlen(id)});
+    }
+    case RXC_CF_JURISDICTION:
+      return text_pred(c, p,
+                       (rxc_str){r->jurisdiction, strlen(r->jurisdiction)});
+    case RXC_CF_INDICATION:
+      for (size_t i = 0; i < pk->nindications; i++) {
+        const char *id = pk->indications[i].id;
+        if (c->hit[i] && item_matches(c, p, (rxc_str){id, strlen(id)}, NULL)) {
+          c->item = (rxc_str){id, strlen(id)};
+          return 1;
+        }
+      }
+      return 0;
+    case RXC_CF__COUNT:
+      break;
+  }
+  return 0;
+}
+
+/* The record's side of a predicate as text, for explanations. */
+static size_t describe_value(rxc_checker *c, const rxc__pred *p, int held) {
+  const rxc_record *r = c->rec;
+  rxc_str v = {"", 0};
+  double num = -1;
+  switch (p->field) {
+    case RXC_CF_DRUG_NAME: v = r->canon[RXC_F_DRUG_NAME]; break;
+    case RXC_CF_DRUG_CODE: v = r->canon[RXC_F_DRUG_CODE]; break;
+    case RXC_CF_FORM: v = r->canon[RXC_F_FORM]; break;
+    case RXC_CF_SEX: v = r->canon[RXC_F_SEX]; break;
+    case RXC_CF_DIAGNOSIS_CODES:
+      v = held ? c->item : r->canon[RXC_F_DIAGNOSIS_CODES];
+      break;
+    case RXC_CF_CO_MEDICATIONS:
+      v = held ? c->item : r->canon[RXC_F_CO_MEDICATIONS];
+      break;
+    case RXC_CF_STRENGTH_MG: num = r->strength_mg; break;
+    case RXC_CF_DAILY_DOSE_MG: num = r->daily_dose_mg; break;
+    case RXC_CF_AGE: num = r->age; break;
+    case RXC_CF_FORMULATION: {
+      const char *id = c->pack->formulations[c->formulation].id;
+      v = (rxc_str){id, strlen(id)};
+      break;
+    }
+    case RXC_CF_JURISDICTION:
+      v = (rxc_str){r->jurisdiction, strlen(r->jurisdiction)};
+      break;
+    case RXC_CF_INDICATION: {
+      if (held) {
+        v = c->item;
+        break;
+      }
+      size_t at = c->pool.len;
+      for (size_t i = 0, n = 0; i < c->pack->nindications; i++)
+        if (c->hit[i]) {
+          if (n++) rxc_buf_puts(&c->pool, ", ");
+          rxc_buf_puts(&c->pool, c->pack->indications[i].id);
+        }
+      rxc_buf_append(&c->pool, "", 1);
+      return at;
+    }
+    case RXC_CF__COUNT: break;
+  }
+  if (p->field == RXC_CF_STRENGTH_MG || p->field == RXC_CF_DAILY_DOSE_MG ||
+      p->field == RXC_CF_AGE)
+    return num < 0 ? xputs(c, "") : xnum(c, "", num);
+  return xput(c, v.ptr, v.len);
+}
+
+static int cond_holds(rxc_checker *c, const rxc__cond *k) {
+  switch (k->op) {
+    case RXC_C_TRUE:
+      return 1;
+    case RXC_C_ALL:
+      for (size_t i = 0; i < k->nkids; i++)
+        if (!cond_holds(c, &k->kids[i])) return 0;
+      return 1;
+    case RXC_C_ANY:
+      for (size_t i = 0; i < k->nkids; i++)
+        if (cond_holds(c, &k->kids[i])) return 1;
+      return 0;
+    case RXC_C_NOT: {
+      if (!k->nkids) return 1;
+      c->neg ^= 1;
+      int held = !cond_holds(c, &k->kids[0]);
+      c->neg ^= 1;
+      return held;
+    }
+    case RXC_C_PRED: {
+      c->item = (rxc_str){NULL, 0};
+      int held = pred_holds(c, &k->pred);
+      if (c->explain) {
+        size_t test = describe_pred(c, &k->pred);
+        size_t value = describe_value(c, &k->pred, held);
+        xcond_add(c, field_names[k->pred.field], test, value,
+                  c->neg ? !held : held);
+      }
+      return held;
+    }
+  }
+  return 0;
+}
+
+/* ---- regulatory status -------------------------------------------------- */
+
+/* Index of jur among the pack's covered jurisdictions, or -1. */
+static int covers(const rxc__pack *p, const char *jur) {
+  for (size_t i = 0; i < p->info.njurisdictions; i++)
+    if (strcmp(p->info.jurisdictions[i], jur) == 0) return (int)i;
+  return -1;
+}
+
+static int rule_has(const rxc__regrule *g, const char *jur, size_t ind) {
+  int j = 0, k = 0;
+  for (size_t i = 0; i < g->njur && !j; i++)
+    j = strcmp(g->jurisdictions[i], jur) == 0;
+  for (size_t i = 0; i < g->nind && !k; i++) k = g->indications[i] == ind;
+  return j && k;
+}
+
+static void add_reason(rxc_indication_result *ir, const char *reason) {
+  if (reason && ir->nreasons < RXC_MAX_REASONS)
+    ir->reasons[ir->nreasons++] = reason;
+}
+
+static size_t xlist(rxc_checker *c, const char *op, const char *const *items,
+                    size_t n) {
+  size_t at = c->pool.len;
+  rxc_buf_puts(&c->pool, op);
+  rxc_buf_puts(&c->pool, " [");
+  for (size_t i = 0; i < n; i++) {
+    if (i) rxc_buf_puts(&c->pool, ", ");
+    rxc_buf_puts(&c->pool, items[i]);
+  }
+  rxc_buf_puts(&c->pool, "]");
+  rxc_buf_append(&c->pool, "", 1);
+  return at;
+}
+
+static size_t xage(rxc_checker *c) {
+  return c->rec->age < 0 ? xputs(c, "") : xnum(c, "", c->rec->age);
+}
+
+/* Explains a regulatory rule of the record's jurisdiction and indication:
+ * every condition when it decided, else the first one that failed. */
+static void explain_regrule(rxc_checker *c, const rxc__regrule *g,
+                            const rxc_indication_result *ir, int decided) {
+  if (explained(c, g->id)) return;
+  const rxc__pack *p = c->pack;
+  const rxc_record *r = c->rec;
+  xrule(c, g->id, "regulatory", rxc_verdict_name(g->status), decided);
+  if (decided) {
+    xcond_add(c, "jurisdiction", xlist(c, "in", g->jurisdictions, g->njur),
+              xputs(c, r->jurisdiction), 1);
+    const char *ids[16];
+    size_t n = 0;
+    for (size_t i = 0; i < g->nind && n < 16; i++)
+      ids[n++] = p->indications[g->indications[i]].id;
+    size_t at = c->pool.len;
+    rxc_buf_append(&c->pool, ir->code.raw.ptr, ir->code.raw.len);
+    rxc_buf_puts(&c->pool, " -> ");
+    rxc_buf_puts(&c->pool, ir->indication);
+    rxc_buf_append(&c->pool, "", 1);
+    xcond_add(c, "indication", xlist(c, "in", ids, n), at, 1);
+  }
+  const char *form = p->formulations[c->formulation].id;
+  if (g->formulation >= 0) {
+    int held = g->formulation == c->formulation;
+    if (decided || !held) {
+      const char *want = p->formulations[g->formulation].id;
+      xcond_add(c, "formulation", xlist(c, "in", &want, 1), xputs(c, form),
+                held);
+      if (!held) return;
+    }
+  }
+  if (g->age_min >= 0) {
+    int held = r->age >= 0 && r->age >= g->age_min;
+    if (decided || !held) {
+      xcond_add(c, "age", xnum(c, ">=", g->age_min), xage(c), held);
+      if (!held) return;
+    }
+  }
+  if (g->age_max >= 0) {
+    int held = r->age >= 0 && r->age <= g->age_max;
+    if (decided || !held)
+      xcond_add(c, "age", xnum(c, "<=", g->age_max), xage(c), held);
+  }
+}
+
+static void resolve(rxc_checker *c, size_t ind, rxc_indication_result *ir) {
+  const rxc__pack *p = c->pack;
+  const rxc_record *r = c->rec;
+  const rxc__indication *in = &p->indications[ind];
+  ir->status = RXC_V_UNKNOWN;
+  if (!r->jurisdiction[0]) {
+    add_reason(ir, reason_no_jurisdiction);
+    return;
+  }
+  int jur = covers(p, r->jurisdiction);
+  if (jur < 0) {
+    add_reason(ir, reason_uncovered);
+    return;
+  }
+  int undetermined = 0;
+  const rxc__regrule *g = NULL;
+  for (size_t i = 0; i < p->nregrules && !g; i++) {
+    const rxc__regrule *cand = &p->regrules[i];
+    if (!rule_has(cand, r->jurisdiction, ind)) continue;
+    if (cand->formulation >= 0 && cand->formulation != c->formulation)
+      continue;
+    int banded = cand->age_min >= 0 || cand->age_max >= 0;
+    if (banded && r->age < 0) {
+      undetermined = 1;
+      continue;
+    }
+    if (cand->age_min >= 0 && r->age < cand->age_min) continue;
+    if (cand->age_max >= 0 && r->age > cand->age_max) continue;
+    /* The loader refuses overlapping rules, so the first match is the
+     * only one. */
+    g = cand;
+  }
+  if (c->explain) {
+    if (g) explain_regrule(c, g, ir, 1);
+    for (size_t i = 0; i < p->nregrules; i++)
+      if (&p->regrules[i] != g && rule_has(&p->regrules[i], r->jurisdiction, ind))
+        explain_regrule(c, &p->regrules[i], ir, 0);
+  }
+  if (g) {
+    ir->status = g->status;
+    ir->rule = g->id;
+    ir->source = p->sources[g->source].id;
+    ir->citation = p->sources[g->source].citation;
+    ir->line = g->line ? g->line
+                       : (g->status == RXC_V_APPROVED ? in->line : NULL);
+    add_reason(ir, g->reason);
+    if (g->status == RXC_V_OFF_LABEL) add_reason(ir, in->approved_in);
+    return;
+  }
+  if (undetermined) {
+    add_reason(ir, reason_age_needed);
+    return;
+  }
+  ir->status = RXC_V_OFF_LABEL;
+  add_reason(ir, c->no_approval[p - c->rs->packs][jur]);
+  add_reason(ir, in->approved_in);
+}
+
+/* ---- the check ------------------------------------------------------------ */
+
+static rxc_status map_indications(rxc_checker *c) {
+  const rxc__pack *p = c->pack;
+  const rxc_record *r = c->rec;
+  memset(c->hit, 0, c->hitcap ? c->hitcap : 1);
+  size_t n = 0;
+  for (size_t d = 0; d < r->ndx; d++) {
+    const rxc_code *dx = &r->dx[d];
+    if (dx->system == RXC_SYS_NONE) continue;
+    for (size_t i = 0; i < p->nindications; i++) {
+      const rxc__indication *in = &p->indications[i];
+      if (!rxc__codeset_match(&in->codes, dx) ||
+          rxc__codeset_match(&in->exclude, dx))
+        continue;
+      if (rxc__grow((void **)&c->ind, &c->indcap, n + 1, sizeof *c->ind))
+        return RXC_ENOMEM;
+      rxc_indication_result *ir = &c->ind[n++];
+      memset(ir, 0, sizeof *ir);
+      ir->indication = in->id;
+      ir->label = in->label;
+      ir->code = *dx;
+      c->hit[i] = 1;
+      resolve(c, i, ir);
+    }
+  }
+  c->res.nindications = n;
+  c->res.indications = c->ind;
+  return RXC_OK;
+}
+
+static rxc_status run_findings(rxc_checker *c) {
+  const rxc__pack *p = c->pack;
+  size_t n = 0;
+  for (size_t i = 0; i < p->nfindings; i++) {
+    const rxc__finding_rule *f = &p->findings[i];
+    c->matched = (rxc_str){NULL, 0};
+    size_t mark_r = c->nxr, mark_i = c->nxi, mark_pool = c->pool.len;
+    if (c->explain) xrule(c, f->id, f->kind, f->message, 1);
+    if (!cond_holds(c, &f->when)) {
+      /* Only rules that fired are explained with all their conditions. */
+      c->nxr = mark_r;
+      c->nxi = mark_i;
+      c->pool.len = mark_pool;
+      continue;
+    }
+    if (rxc__grow((void **)&c->find, &c->findcap, n + 1, sizeof *c->find))
+      return RXC_ENOMEM;
+    /* Insert keeping most severe first, pack order among equals. */
+    size_t at = n;
+    while (at > 0 && c->find[at - 1].severity < f->severity) {
+      c->find[at] = c->find[at - 1];
+      at--;
+    }
+    rxc_finding *out = &c->find[at];
+    out->rule = f->id;
+    out->severity = f->severity;
+    out->kind = f->kind;
+    out->message = f->message;
+    out->action = f->action;
+    out->source = p->sources[f->source].id;
+    out->citation = p->sources[f->source].citation;
+    out->matched = c->matched;
+    n++;
+  }
+  c->res.nfindings = n;
+  c->res.findings = c->find;
+  return RXC_OK;
+}
+
+/* Turns the explanation's pool offsets into pointers. */
+static rxc_status finish_explain(rxc_checker *c) {
+  rxc_result *res = &c->res;
+  if (rxc__grow((void **)&c->xr, &c->xrcap, 1, sizeof *c->xr) ||
+      rxc__grow((void **)&c->xc, &c->xccap, c->nxi ? c->nxi : 1,
+                sizeof *c->xc))
+    c->xfail = 1;
+  if (c->xfail || c->pool.failed) return RXC_ENOMEM;
+  for (size_t i = 0; i < c->nxi; i++) {
+    c->xc[i].field = c->xi[i].field;
+    c->xc[i].test = c->pool.data + c->xi[i].test;
+    c->xc[i].value = c->pool.data + c->xi[i].value;
+    c->xc[i].held = c->xi[i].held;
+  }
+  res->nexplain = c->nxr;
+  res->explain = c->xr;
+  res->explain_conds = c->xc;
+  return RXC_OK;
+}
+
+static rxc_status check(rxc_checker *c, const rxc_record *rec);
+
+rxc_status rxc_checker_check(rxc_checker *c, const rxc_record *rec,
+                             const rxc_result **out) {
+  *out = &c->res;
+  c->nxr = c->nxi = 0;
+  c->pool.len = 0;
+  c->xfail = 0;
+  c->neg = 0;
+  rxc_status st = check(c, rec);
+  if (st == RXC_OK && c->explain) st = finish_explain(c);
+  return st;
+}
+
+static rxc_status check(rxc_checker *c, const rxc_record *rec) {
+  rxc_result *res = &c->res;
+  memset(res, 0, sizeof *res);
+  res->status = RXC_V_OUT_OF_SCOPE;
+  res->age = -1;
+  c->rec = rec;
+  c->pack = NULL;
+  for (size_t i = 0; i < c->rs->npacks && !c->pack; i++)
+    if (recognises(&c->rs->packs[i], rec, c->m)) c->pack = &c->rs->packs[i];
+  if (!c->pack) return RXC_OK;
+
+  const rxc__pack *p = c->pack;
+  c->formulation = decide_formulation(p, rec, c->m);
+  res->pack = &p->info;
+  res->drug = p->info.drug;
+  res->formulation = p->formulations[c->formulation].id;
+  res->jurisdiction = rec->jurisdiction[0] ? rec->jurisdiction : NULL;
+  res->age = rec->age;
+
+  rxc_status st = map_indications(c);
+  if (st != RXC_OK) return st;
+  rxc_verdict best = RXC_V_NO_INDICATION;
+  for (size_t i = 0; i < res->nindications; i++)
+    if (res->indications[i].status > best) best = res->indications[i].status;
+  res->status = best;
+  return run_findings(c);
+}

@@ -1,0 +1,447 @@
+/*
+ * record.c - the builder: one row of raw fields in, one normalised record
+ * (or one reject) out.
+ *
+ * Every row that cannot be checked becomes a reject naming its line, the
+ * first column at fault and what was expected; a reject message never
+ * quotes the value, since values are patient data. The builder owns every
+ * per-row array and buffer and reuses them, so once the largest row has
+ * been seen it allocates nothing: the reader calls it for every row of
+ * exports with millions of rows.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "rxcheck/input.h"
+#include "strutil.h"
+
+static const char *const reject_ids[] = {
+#define RXC_X_(name, id, text) id,
+    RXC_REJECT_MAP(RXC_X_)
+#undef RXC_X_
+};
+
+static const char *const reject_texts[] = {
+#define RXC_X_(name, id, text) text,
+    RXC_REJECT_MAP(RXC_X_)
+#undef RXC_X_
+};
+
+const char *rxc_reject_id(rxc_reject_reason r) {
+  if ((unsigned)r >= RXC_REJ__COUNT) return "unknown";
+  return reject_ids[r];
+}
+
+const char *rxc_reject_text(rxc_reject_reason r) {
+  if ((unsigned)r >= RXC_REJ__COUNT) return "unknown reason";
+  return reject_texts[r];
+}
+
+enum {
+  DEFAULT_MAX_FIELD = 1024 * 1024,
+  MAX_AGE = 130,
+  LABEL_HEADER_MAX = 40 /* bytes of header text quoted in a message */
+};
+static const double MAX_MG = 100000.0;
+
+struct rxc_builder {
+  const rxc_schema *schema;
+  size_t ncol;
+  size_t max_field;
+  rxc_date today;
+  char default_country[3];
+  int col[RXC_F__COUNT]; /* the schema's columns, cached */
+  char **labels; /* per column: "column 'DOB' (birth_date)" */
+  rxc_record rec;
+  rxc_code *dx;
+  size_t dx_cap;
+  rxc_str *comed;
+  size_t comed_cap;
+  char *codes; /* normalised code text the rxc_code items point into */
+  size_t codes_cap;
+};
+
+/* Upper-cases a country, maps the UK's common "UK" to ISO "GB", and
+ * checks it is two ASCII letters. Returns 1 and fills out[3], or 0. */
+static int country_code(rxc_str s, char out[3]) {
+  s = rxc__trim(s);
+  if (s.len != 2 || !rxc__isalpha((unsigned char)s.ptr[0]) ||
+      !rxc__isalpha((unsigned char)s.ptr[1]))
+    return 0;
+  out[0] = (char)rxc__upper((unsigned char)s.ptr[0]);
+  out[1] = (char)rxc__upper((unsigned char)s.ptr[1]);
+  out[2] = '\0';
+  if (out[0] == 'U' && out[1] == 'K') out[0] = 'G', out[1] = 'B';
+  return 1;
+}
+
+/* Copies header text for a message: at most LABEL_HEADER_MAX bytes, cut
+ * on a character boundary; control bytes and invalid UTF-8 become '?', so
+ * a message is always printable. */
+static size_t clean_header(const char *h, char *out) {
+  const unsigned char *p = (const unsigned char *)h;
+  size_t n = strlen(h), i = 0, o = 0;
+  while (i < n) {
+    size_t k = p[i] < 0x80 ? 1 : rxc__utf8_seq(p + i, n - i);
+    if (o + (k ? k : 1) > LABEL_HEADER_MAX) {
+      memcpy(out + o, "...", 3);
+      o += 3;
+      break;
+    }
+    if (k == 0 || (k == 1 && (p[i] < 0x20 || p[i] == 0x7f))) {
+      out[o++] = '?';
+      i++;
+    } else {
+      memcpy(out + o, p + i, k);
+      o += k;
+      i += k;
+    }
+  }
+  out[o] = '\0';
+  return o;
+}
+
+/* Builds the per-column labels used in reject messages once, so a reject
+ * costs one snprintf. */
+static int make_labels(rxc_builder *b) {
+  enum { LABEL_MAX = 8 + LABEL_HEADER_MAX + 3 + 32 };
+  size_t n = b->ncol;
+  b->labels = rxc__malloc(n * (sizeof(char *) + LABEL_MAX));
+  if (!b->labels) return -1;
+  char *text = (char *)(b->labels + n);
+  for (size_t i = 0; i < n; i++) {
+    char head[LABEL_HEADER_MAX + 4];
+    clean_header(rxc_schema_header(b->schema, i), head);
+    const char *canon = NULL;
+    for (int f = 0; f < RXC_F__COUNT; f++)
+      if (rxc_schema_column(b->schema, (rxc_field)f) == (int)i)
+        canon = rxc_field_name((rxc_field)f);
+    char *l = text + i * LABEL_MAX;
+    if (!head[0])
+      snprintf(l, LABEL_MAX, "column %zu%s%s%s", i + 1, canon ? " (" : "",
+               canon ? canon : "", canon ? ")" : "");
+    else if (canon && strcmp(canon, head) != 0)
+      snprintf(l, LABEL_MAX, "column '%s' (%s)", head, canon);
+    else
+      snprintf(l, LABEL_MAX, "column '%s'", head);
+    b->labels[i] = l;
+  }
+  return 0;
+}
+
+rxc_status rxc_builder_new(const rxc_schema *schema,
+                           const rxc_input_options *o, rxc_builder **out) {
+  *out = NULL;
+  if (!schema) return RXC_EUSAGE;
+  rxc_builder *b = rxc__calloc(1, sizeof *b);
+  if (!b) return RXC_ENOMEM;
+  b->schema = schema;
+  b->ncol = rxc_schema_ncolumns(schema);
+  for (int f = 0; f < RXC_F__COUNT; f++)
+    b->col[f] = rxc_schema_column(schema, (rxc_field)f);
+  b->max_field = o && o->max_field ? o->max_field : DEFAULT_MAX_FIELD;
+  b->today = o && o->today.year ? o->today : rxc_date_today();
+  if (o && o->default_country && o->default_country[0]) {
+    rxc_str c = {o->default_country, strlen(o->default_country)};
+    if (!country_code(c, b->default_country)) {
+      rxc__free(b);
+      return RXC_EUSAGE;
+    }
+  }
+  if (make_labels(b) != 0) {
+    rxc__free(b);
+    return RXC_ENOMEM;
+  }
+  *out = b;
+  return RXC_OK;
+}
+
+void rxc_builder_free(rxc_builder *b) {
+  if (!b) return;
+  rxc__free(b->labels);
+  rxc__free(b->dx);
+  rxc__free(b->comed);
+  rxc__free(b->codes);
+  rxc__free(b);
+}
+
+/* Most fields are plain ASCII: test eight bytes at a time before the
+ * byte-wise UTF-8 check, which is then only run on the rest. */
+static int is_ascii(rxc_str s) {
+  const unsigned char *p = (const unsigned char *)s.ptr;
+  size_t i = 0;
+  for (; i + 8 <= s.len; i += 8) {
+    uint64_t w;
+    memcpy(&w, p + i, 8);
+    if (w & 0x8080808080808080ULL) return 0;
+  }
+  for (; i < s.len; i++)
+    if (p[i] & 0x80) return 0;
+  return 1;
+}
+
+/* ---- value parsers ------------------------------------------------------
+ * By hand rather than strtod/strtol: those follow the locale (a decimal
+ * comma would change what "12.5" means), accept hex, exponents and
+ * "inf", and need NUL-terminated input. */
+
+typedef enum { NUM_OK, NUM_BAD, NUM_RANGE } num_result;
+
+/* A whole number of years: digits, optionally signed. */
+static num_result parse_age(rxc_str s, int *out) {
+  size_t i = 0;
+  int neg = 0;
+  if (i < s.len && (s.ptr[i] == '+' || s.ptr[i] == '-'))
+    neg = s.ptr[i++] == '-';
+  if (i == s.len) return NUM_BAD;
+  long v = 0;
+  for (; i < s.len; i++) {
+    int c = (unsigned char)s.ptr[i];
+    if (!rxc__isdigit(c)) return NUM_BAD;
+    if (v <= MAX_AGE) v = v * 10 + (c - '0'); /* stops before overflow */
+  }
+  if ((neg && v != 0) || v > MAX_AGE) return NUM_RANGE;
+  *out = (int)v;
+  return NUM_OK;
+}
+
+/* A decimal amount in mg: "100", "12.5", ".5", with an optional "mg" unit
+ * (the column is in mg, so "100 mg" is unambiguous). No exponents, no
+ * thousands separators. 0 to MAX_MG. */
+static num_result parse_mg(rxc_str s, double *out) {
+  static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+                                 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+                                 1e14, 1e15, 1e16, 1e17, 1e18};
+  if (s.len >= 2 && rxc__lower((unsigned char)s.ptr[s.len - 1]) == 'g' &&
+      rxc__lower((unsigned char)s.ptr[s.len - 2]) == 'm')
+    s = rxc__trim((rxc_str){s.ptr, s.len - 2});
+  size_t i = 0;
+  int neg = 0;
+  if (i < s.len && (s.ptr[i] == '+' || s.ptr[i] == '-'))
+    neg = s.ptr[i++] == '-';
+  unsigned long long mant = 0;
+  int ndig = 0, frac = 0, big = 0, dot = 0;
+  for (; i < s.len; i++) {
+    int c = (unsigned char)s.ptr[i];
+    if (c == '.' && !dot) {
+      dot = 1;
+      continue;
+    }
+    if (!rxc__isdigit(c)) return NUM_BAD;
+    ndig++;
+    if (mant < 100000000000000000ULL) { /* 18 digits keep it exact */
+      mant = mant * 10 + (unsigned)(c - '0');
+      if (dot) frac++;
+    } else if (!dot) {
+      big = 1; /* far beyond the range anyway */
+    }
+  }
+  if (ndig == 0) return NUM_BAD;
+  double v = (double)mant / pow10[frac];
+  if (big || v > MAX_MG) return NUM_RANGE;
+  if (neg && v != 0) return NUM_RANGE;
+  *out = v;
+  return NUM_OK;
+}
+
+/* ---- rejects ----------------------------------------------------------- */
+
+/* Keeps the reject of the leftmost column, so a user fixing a row sees
+ * the faults in reading order. */
+typedef struct pending {
+  int set;
+  size_t col; /* 0-based */
+  rxc_reject_reason reason;
+  const char *what;
+} pending;
+
+static void flag(pending *p, int col, rxc_reject_reason reason,
+                 const char *what) {
+  if (p->set && p->col <= (size_t)col) return;
+  p->set = 1;
+  p->col = (size_t)col;
+  p->reason = reason;
+  p->what = what;
+}
+
+static int reject(rxc_reject *rej, unsigned long line, size_t col,
+                  rxc_reject_reason reason) {
+  rej->line = line;
+  rej->column = (unsigned long)col;
+  rej->reason = reason;
+  rej->message[0] = '\0';
+  return 0;
+}
+
+/* ---- lists ------------------------------------------------------------- */
+
+static size_t count_items(rxc_str s) {
+  size_t n = 1;
+  for (size_t i = 0; i < s.len; i++)
+    if (s.ptr[i] == ';' || s.ptr[i] == '|') n++;
+  return n;
+}
+
+/* The next trimmed, non-empty item of a ';' or '|' list from *pos, or
+ * an empty slice at the end. */
+static rxc_str next_item(rxc_str s, size_t *pos) {
+  while (*pos < s.len) {
+    size_t start = *pos, i = start;
+    while (i < s.len && s.ptr[i] != ';' && s.ptr[i] != '|') i++;
+    *pos = i + 1;
+    rxc_str item = rxc__trim((rxc_str){s.ptr + start, i - start});
+    if (item.len) return item;
+  }
+  return (rxc_str){"", 0};
+}
+
+/* Splits the lists and parses the codes into the builder's buffers,
+ * growing them only when this row is larger than any before. */
+static int build_lists(rxc_builder *b, rxc_record *r) {
+  rxc_str dx = r->canon[RXC_F_DIAGNOSIS_CODES];
+  rxc_str cm = r->canon[RXC_F_CO_MEDICATIONS];
+  rxc_str dc = r->canon[RXC_F_DRUG_CODE];
+  /* Each code needs its length plus a NUL; the items of a list are
+   * shorter than the list, and there are at most len + 1 of them. */
+  size_t need = 2 * dx.len + dc.len + 3;
+  size_t ndx = dx.len ? count_items(dx) : 0;
+  size_t ncm = cm.len ? count_items(cm) : 0;
+  if (rxc__grow((void **)&b->codes, &b->codes_cap, need, 1) != 0 ||
+      rxc__grow((void **)&b->dx, &b->dx_cap, ndx ? ndx : 1, sizeof *b->dx) !=
+          0 ||
+      rxc__grow((void **)&b->comed, &b->comed_cap, ncm ? ncm : 1,
+                sizeof *b->comed) != 0)
+    return -1;
+  char *buf = b->codes;
+  rxc_code_parse(dc.ptr, dc.len, 1, buf, &r->drug_code);
+  buf += r->drug_code.code.len + 1;
+  size_t n = 0, pos = 0;
+  for (rxc_str it = next_item(dx, &pos); it.len; it = next_item(dx, &pos)) {
+    rxc_code_parse(it.ptr, it.len, 0, buf, &b->dx[n]);
+    buf += b->dx[n].code.len + 1;
+    n++;
+  }
+  r->ndx = n;
+  r->dx = b->dx;
+  n = pos = 0;
+  for (rxc_str it = next_item(cm, &pos); it.len; it = next_item(cm, &pos))
+    b->comed[n++] = it;
+  r->ncomed = n;
+  r->comed = b->comed;
+  return 0;
+}
+
+/* ---- the builder ------------------------------------------------------- */
+
+static const char *const expect_date =
+    "is not a valid date; expected YYYY-MM-DD (a time may follow)";
+
+int rxc_builder_build(rxc_builder *b, const rxc_str *fields, size_t n,
+                      unsigned long line, unsigned long number,
+                      const rxc_record **out, rxc_reject *rej) {
+  *out = NULL;
+  if (n != b->ncol) {
+    reject(rej, line, (n < b->ncol ? n : b->ncol) + 1, RXC_REJ_FIELD_COUNT);
+    snprintf(rej->message, sizeof rej->message,
+             "expected %zu fields as in the header, found %zu", b->ncol, n);
+    return 0;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (fields[i].len > b->max_field) {
+      reject(rej, line, i + 1, RXC_REJ_TOO_LONG);
+      snprintf(rej->message, sizeof rej->message,
+               "%s is longer than the limit of %zu bytes", b->labels[i],
+               b->max_field);
+      return 0;
+    }
+    if (!is_ascii(fields[i]) &&
+        !rxc__utf8_valid(fields[i].ptr, fields[i].len)) {
+      reject(rej, line, i + 1, RXC_REJ_UTF8);
+      snprintf(rej->message, sizeof rej->message,
+               "%s is not valid UTF-8", b->labels[i]);
+      return 0;
+    }
+  }
+
+  rxc_record *r = &b->rec;
+  r->line = line;
+  r->number = number;
+  r->nfields = n;
+  r->fields = fields;
+  const int *col = b->col;
+  for (int f = 0; f < RXC_F__COUNT; f++)
+    r->canon[f] = col[f] >= 0 ? rxc__trim(fields[col[f]]) : (rxc_str){"", 0};
+
+  pending bad = {0, 0, RXC_REJ_RANGE, NULL};
+  rxc_str v;
+  r->birth_date = (rxc_date){0, 0, 0};
+  v = r->canon[RXC_F_BIRTH_DATE];
+  if (v.len && !rxc_date_parse(v.ptr, v.len, &r->birth_date))
+    flag(&bad, col[RXC_F_BIRTH_DATE], RXC_REJ_BAD_DATE, expect_date);
+  v = r->canon[RXC_F_RX_DATE];
+  if (!v.len)
+    r->rx_date = b->today;
+  else if (!rxc_date_parse(v.ptr, v.len, &r->rx_date))
+    flag(&bad, col[RXC_F_RX_DATE], RXC_REJ_BAD_DATE, expect_date);
+  if (r->birth_date.year && r->rx_date.year &&
+      rxc_age_years(r->birth_date, r->rx_date) < 0)
+    flag(&bad, col[RXC_F_BIRTH_DATE], RXC_REJ_RANGE,
+         r->canon[RXC_F_RX_DATE].len ? "is after rx_date"
+                                     : "is after the run date");
+
+  int age = -1;
+  v = r->canon[RXC_F_AGE];
+  if (v.len) {
+    num_result k = parse_age(v, &age);
+    if (k == NUM_BAD)
+      flag(&bad, col[RXC_F_AGE], RXC_REJ_BAD_NUMBER,
+           "is not a whole number of years");
+    else if (k == NUM_RANGE)
+      flag(&bad, col[RXC_F_AGE], RXC_REJ_RANGE,
+           "is out of range; expected 0 to 130 years");
+  }
+
+  static const rxc_field mg_fields[] = {RXC_F_STRENGTH_MG,
+                                        RXC_F_DAILY_DOSE_MG};
+  double *mg_out[] = {&r->strength_mg, &r->daily_dose_mg};
+  for (size_t k = 0; k < 2; k++) {
+    rxc_field f = mg_fields[k];
+    *mg_out[k] = -1.0;
+    v = r->canon[f];
+    if (!v.len) continue;
+    num_result res = parse_mg(v, mg_out[k]);
+    if (res == NUM_BAD)
+      flag(&bad, col[f], RXC_REJ_BAD_NUMBER,
+           "is not a number; expected mg such as 100 or 12.5");
+    else if (res == NUM_RANGE)
+      flag(&bad, col[f], RXC_REJ_RANGE,
+           "is out of range; expected 0 to 100000 mg");
+  }
+
+  v = r->canon[RXC_F_COUNTRY];
+  char cc[3];
+  if (!v.len)
+    memcpy(r->jurisdiction, b->default_country, sizeof b->default_country);
+  else if (country_code(v, cc))
+    memcpy(r->jurisdiction, cc, sizeof cc);
+  else
+    flag(&bad, col[RXC_F_COUNTRY], RXC_REJ_BAD_COUNTRY,
+         "is not an ISO 3166-1 alpha-2 country code such as US or GB");
+
+  if (bad.set) {
+    reject(rej, line, bad.col + 1, bad.reason);
+    snprintf(rej->message, sizeof rej->message, "%s %s",
+             b->labels[bad.col], bad.what);
+    return 0;
+  }
+
+  if (r->birth_date.year)
+    r->age = rxc_age_years(r->birth_date, r->rx_date);
+  else
+    r->age = age;
+  if (build_lists(b, r) != 0) return -1;
+  *out = r;
+  return 1;
+}

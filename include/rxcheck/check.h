@@ -1,0 +1,139 @@
+/*
+ * rxcheck/check.h - checking records against a ruleset.
+ *
+ * An rxc_checker borrows an immutable ruleset and owns all per-record
+ * scratch, so checking allocates nothing once it has warmed up. One checker
+ * per thread; free checkers before their ruleset.
+ */
+#ifndef RXCHECK_CHECK_H
+#define RXCHECK_CHECK_H
+
+#include "common.h"
+#include "input.h"
+#include "rules.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A record's overall verdict; larger is better among the in-scope ones. */
+#define RXC_VERDICT_MAP(X)          \
+  X(OUT_OF_SCOPE, "out-of-scope")   \
+  X(NO_INDICATION, "no-indication") \
+  X(UNKNOWN, "unknown")             \
+  X(OFF_LABEL, "off-label")         \
+  X(APPROVED, "approved")
+
+typedef enum rxc_verdict {
+#define RXC_X_(name, text) RXC_V_##name,
+  RXC_VERDICT_MAP(RXC_X_)
+#undef RXC_X_
+  RXC_V__COUNT
+} rxc_verdict;
+
+#define RXC_SEVERITY_MAP(X)              \
+  X(INFO, "info")                        \
+  X(MINOR, "minor")                      \
+  X(MODERATE, "moderate")                \
+  X(MAJOR, "major")                      \
+  X(CONTRAINDICATED, "contraindicated")
+
+typedef enum rxc_severity {
+#define RXC_X_(name, text) RXC_SEV_##name,
+  RXC_SEVERITY_MAP(RXC_X_)
+#undef RXC_X_
+  RXC_SEV__COUNT
+} rxc_severity;
+
+RXC_API const char *rxc_verdict_name(rxc_verdict v);
+RXC_API const char *rxc_severity_name(rxc_severity s);
+/* Parses a severity name; returns 1 and sets *out, or 0. */
+RXC_API int rxc_severity_parse(const char *s, rxc_severity *out);
+
+#define RXC_MAX_REASONS 4
+
+/* One diagnosis that maps to an indication of the pack. */
+typedef struct rxc_indication_result {
+  const char *indication; /* "ocd" */
+  const char *label;      /* "obsessive-compulsive disorder" */
+  rxc_code code;          /* the diagnosis that matched */
+  rxc_verdict status;     /* approved, off-label or unknown */
+  const char *line;       /* "first-line" or NULL */
+  size_t nreasons;
+  const char *reasons[RXC_MAX_REASONS];
+  const char *rule;      /* regulatory rule id, or NULL */
+  const char *source;    /* source id behind it, or NULL */
+  const char *citation;  /* that source's citation, or NULL */
+} rxc_indication_result;
+
+typedef struct rxc_finding {
+  const char *rule;
+  rxc_severity severity;
+  const char *kind;    /* "interaction", "dose", "age", "boxed-warning" ... */
+  const char *message;
+  const char *action;  /* what the pharmacist should do, or NULL */
+  const char *source;  /* source id */
+  const char *citation;
+  rxc_str matched;     /* the co-medication that matched, if any */
+} rxc_finding;
+
+/* Explain mode: one condition a rule compared, with the record's value. */
+typedef struct rxc_explain_cond {
+  const char *field; /* "age", "jurisdiction", "co_medications" ... */
+  const char *test;  /* the rule's side, e.g. ">= 8", "in [US]" */
+  const char *value; /* the record's value compared; "" when absent */
+  int held;          /* 1 when the condition held */
+} rxc_explain_cond;
+
+/* One rule in an explanation: a rule that decided or fired (with every
+ * condition it compared), or a near miss (a regulatory rule of the record's
+ * jurisdiction and indication that did not decide, with the first
+ * condition that failed). */
+typedef struct rxc_explain_rule {
+  const char *rule;
+  const char *kind;  /* "regulatory" or the finding's kind */
+  const char *label; /* the status it gives or the finding's message */
+  int fired;
+  size_t first;      /* conditions [first, first + n) of explain_conds */
+  size_t n;
+} rxc_explain_rule;
+
+/* The per-record result of the contract. Valid until the next check on the
+ * same checker. */
+typedef struct rxc_result {
+  rxc_verdict status;
+  const rxc_pack_info *pack; /* the pack that recognised the drug, or NULL */
+  const char *drug;          /* NULL when out of scope */
+  const char *formulation;   /* "immediate-release" / "extended-release" */
+  const char *jurisdiction;  /* NULL when unknown */
+  int age;                   /* -1 when unknown */
+  size_t nindications;
+  const rxc_indication_result *indications;
+  size_t nfindings;
+  const rxc_finding *findings; /* most severe first, then pack order */
+  /* Explain mode only (rxc_checker_set_explain); else 0 and NULL. */
+  size_t nexplain;
+  const rxc_explain_rule *explain;
+  const rxc_explain_cond *explain_conds;
+} rxc_result;
+
+typedef struct rxc_checker rxc_checker;
+
+RXC_API RXC_NODISCARD rxc_status rxc_checker_new(const rxc_ruleset *rs,
+                                                 rxc_checker **out);
+RXC_API void rxc_checker_free(rxc_checker *c);
+/* Turns explain mode on or off (off by default). With it on, each result
+ * also says which conditions every rule compared, and the near misses.
+ * Explaining formats text per record, so it costs time; leave it off for
+ * plain batch runs. */
+RXC_API void rxc_checker_set_explain(rxc_checker *c, int on);
+/* Checks one record. Pure with respect to the ruleset and record: the same
+ * inputs give the same result. RXC_ENOMEM is the only failure. */
+RXC_API RXC_NODISCARD rxc_status rxc_checker_check(rxc_checker *c,
+                                                   const rxc_record *rec,
+                                                   const rxc_result **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,234 @@
+/*
+ * rxcheck/input.h - reading prescription exports.
+ *
+ * Three layers, each usable on its own:
+ *   rxc_schema   maps a header row to the canonical columns (aliases, --map);
+ *   rxc_builder  turns one row of raw fields into a normalised rxc_record,
+ *                or into a reject (line, column, reason);
+ *   rxc_reader   streams a CSV file through libcsv and the builder, calling
+ *                back once per record or reject, in input order. Memory is
+ *                bounded by the longest record, not by the file.
+ */
+#ifndef RXCHECK_INPUT_H
+#define RXCHECK_INPUT_H
+
+#include <stdio.h>
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The contract's canonical columns. */
+#define RXC_FIELD_MAP(X)                     \
+  X(PATIENT_ID, "patient_id")                \
+  X(BIRTH_DATE, "birth_date")                \
+  X(AGE, "age")                              \
+  X(SEX, "sex")                              \
+  X(COUNTRY, "country")                      \
+  X(RX_DATE, "rx_date")                      \
+  X(DRUG_NAME, "drug_name")                  \
+  X(DRUG_CODE, "drug_code")                  \
+  X(FORM, "form")                            \
+  X(STRENGTH_MG, "strength_mg")              \
+  X(DAILY_DOSE_MG, "daily_dose_mg")          \
+  X(DIAGNOSIS_CODES, "diagnosis_codes")      \
+  X(CO_MEDICATIONS, "co_medications")
+
+typedef enum rxc_field {
+#define RXC_X_(name, text) RXC_F_##name,
+  RXC_FIELD_MAP(RXC_X_)
+#undef RXC_X_
+  RXC_F__COUNT
+} rxc_field;
+
+/* "drug_name" for RXC_F_DRUG_NAME; NULL when out of range. */
+RXC_API const char *rxc_field_name(rxc_field f);
+/* The canonical field a name or alias denotes (case-insensitive, trimmed),
+ * or -1. */
+RXC_API int rxc_field_lookup(const char *name, size_t len);
+
+/* Code systems for diagnosis and drug codes ("system:code"). */
+#define RXC_SYSTEM_MAP(X)  \
+  X(NONE, "")              \
+  X(ICD10, "icd10")        \
+  X(ICD9, "icd9")          \
+  X(SNOMED, "snomed")      \
+  X(RXNORM, "rxnorm")      \
+  X(NDC, "ndc")            \
+  X(ATC, "atc")            \
+  X(BNF, "bnf")            \
+  X(OMOP, "omop")
+
+typedef enum rxc_system {
+#define RXC_X_(name, text) RXC_SYS_##name,
+  RXC_SYSTEM_MAP(RXC_X_)
+#undef RXC_X_
+  RXC_SYS__COUNT
+} rxc_system;
+
+RXC_API const char *rxc_system_name(rxc_system s);
+/* The system a prefix names ("ICD10", "icd-10-cm", "snomed", "sct" ...),
+ * or RXC_SYS_NONE. */
+RXC_API rxc_system rxc_system_lookup(const char *name, size_t len);
+
+/* A normalised code. For ICD-10 and ICD-9 the code is upper-case without
+ * the dot ("F4010"); other systems keep their text, trimmed, with ATC and
+ * BNF upper-cased. `raw` is the item as written (without the prefix). */
+typedef struct rxc_code {
+  rxc_system system;
+  rxc_str code;
+  rxc_str raw;
+} rxc_code;
+
+/* Normalises one code item ("icd10:f40.10", "F4010", "snomed:191736004").
+ * `buf` (at least len + 1 bytes) receives the normalised text that
+ * out->code points to. Diagnosis inference when there is no prefix: a
+ * letter then digits is ICD-10; digits only, 6 to 18 long, SNOMED CT;
+ * 3 to 5 digits with an optional dot, ICD-9. `is_drug` switches to drug
+ * inference: digits only is RxNorm, an ATC shape (N06AB08) is ATC.
+ * Returns 1 when a code was recognised, 0 otherwise (out->system NONE). */
+RXC_API int rxc_code_parse(const char *s, size_t len, int is_drug, char *buf,
+                           rxc_code *out);
+
+/* Why a row was rejected. */
+#define RXC_REJECT_MAP(X)                                              \
+  X(FIELD_COUNT, "field-count", "field count differs from the header") \
+  X(QUOTE, "quote", "malformed quoting")                               \
+  X(UNTERMINATED, "unterminated", "unterminated quoted field at end of input") \
+  X(UTF8, "utf8", "invalid UTF-8")                                     \
+  X(TOO_LONG, "too-long", "field longer than the limit")               \
+  X(BAD_DATE, "bad-date", "not a valid date (expected YYYY-MM-DD)")    \
+  X(BAD_NUMBER, "bad-number", "not a valid number")                    \
+  X(RANGE, "range", "value out of range")                              \
+  X(BAD_COUNTRY, "bad-country", "not an ISO 3166-1 alpha-2 country code")
+
+typedef enum rxc_reject_reason {
+#define RXC_X_(name, id, text) RXC_REJ_##name,
+  RXC_REJECT_MAP(RXC_X_)
+#undef RXC_X_
+  RXC_REJ__COUNT
+} rxc_reject_reason;
+
+RXC_API const char *rxc_reject_id(rxc_reject_reason r);   /* "bad-date" */
+RXC_API const char *rxc_reject_text(rxc_reject_reason r); /* prose */
+
+/* A row that cannot be checked. `column` is the 1-based field number (0
+ * when the whole row is at fault); `message` names the column and what was
+ * expected, never the value. */
+typedef struct rxc_reject {
+  unsigned long line;
+  unsigned long column;
+  rxc_reject_reason reason;
+  char message[256];
+} rxc_reject;
+
+/* One normalised data row. Every pointer is borrowed: valid only until the
+ * callback returns (reader) or the next build (builder). */
+typedef struct rxc_record {
+  unsigned long line;   /* physical line where the row starts (1-based) */
+  unsigned long number; /* data row number, 1-based, header excluded */
+  size_t nfields;
+  const rxc_str *fields;       /* every field, input order, as read */
+  rxc_str canon[RXC_F__COUNT]; /* canonical values, trimmed; len 0 absent */
+  rxc_date birth_date;         /* year 0 when absent */
+  rxc_date rx_date;            /* the rx_date column, else the run date */
+  int age;                     /* whole years at rx_date; -1 unknown */
+  double strength_mg;          /* < 0 when absent */
+  double daily_dose_mg;        /* < 0 when absent */
+  rxc_code drug_code;          /* system NONE when absent */
+  size_t ndx;
+  const rxc_code *dx; /* diagnosis codes, split on ; or |, normalised */
+  size_t ncomed;
+  const rxc_str *comed; /* co-medications, split, trimmed, non-empty */
+  char jurisdiction[8]; /* upper-case country, else the default; "" none */
+} rxc_record;
+
+/* ---- schema: header row -> canonical columns ------------------------- */
+
+typedef struct rxc_schema rxc_schema;
+
+/* Builds the column mapping from a header row. `map` is NULL or
+ * "canonical=Header,canonical=Header" (the --map option); it wins over
+ * aliases. Fails with RXC_EHEADER when neither drug_name nor drug_code is
+ * present (the message lists the headers seen and what was looked for),
+ * RXC_EUSAGE for a malformed map. The schema copies what it keeps. */
+RXC_API RXC_NODISCARD rxc_status rxc_schema_new(const rxc_str *header,
+                                                size_t n, const char *map,
+                                                rxc_schema **out,
+                                                rxc_error *err);
+RXC_API void rxc_schema_free(rxc_schema *s);
+RXC_API size_t rxc_schema_ncolumns(const rxc_schema *s);
+/* Header text of column i (NUL-terminated, owned by the schema). */
+RXC_API const char *rxc_schema_header(const rxc_schema *s, size_t i);
+/* Column index of a canonical field, or -1 when the export lacks it. */
+RXC_API int rxc_schema_column(const rxc_schema *s, rxc_field f);
+
+/* ---- builder: raw fields -> record ------------------------------------ */
+
+typedef struct rxc_input_options {
+  size_t max_field;            /* bytes; 0 = default 1 MiB */
+  const char *map;             /* --map, or NULL */
+  const char *default_country; /* --country, or NULL */
+  rxc_date today;              /* run date; year 0 = rxc_date_today() */
+} rxc_input_options;
+
+typedef struct rxc_builder rxc_builder;
+
+/* Borrows `schema` (keep it alive) and copies the options. */
+RXC_API RXC_NODISCARD rxc_status rxc_builder_new(const rxc_schema *schema,
+                                                 const rxc_input_options *o,
+                                                 rxc_builder **out);
+RXC_API void rxc_builder_free(rxc_builder *b);
+/* Normalises one row. Returns 1 and sets *rec (valid until the next call)
+ * when the row can be checked; returns 0 and fills *rej when it cannot;
+ * returns -1 on out of memory. The fields must stay alive while *rec is
+ * used. */
+RXC_API int rxc_builder_build(rxc_builder *b, const rxc_str *fields,
+                              size_t n, unsigned long line,
+                              unsigned long number, const rxc_record **rec,
+                              rxc_reject *rej);
+
+/* ---- reader: a CSV stream -> records and rejects ---------------------- */
+
+typedef struct rxc_read_stats {
+  unsigned long rows_read; /* data rows seen = valid + rejected */
+  unsigned long valid;
+  unsigned long rejected;
+  unsigned long rejected_by[RXC_REJ__COUNT];
+  unsigned long blank_lines;
+  unsigned long lines; /* physical lines read, header included */
+} rxc_read_stats;
+
+typedef struct rxc_reader_callbacks {
+  /* Called once after the header is mapped; may be NULL. */
+  int (*on_header)(const rxc_schema *schema, void *ud);
+  /* Called for every valid record; a non-zero return stops the run. */
+  int (*on_record)(const rxc_record *rec, void *ud);
+  /* Called for every rejected row; a non-zero return stops the run. */
+  int (*on_reject)(const rxc_reject *rej, void *ud);
+  void *ud;
+} rxc_reader_callbacks;
+
+typedef struct rxc_reader rxc_reader;
+
+RXC_API RXC_NODISCARD rxc_status rxc_reader_new(const rxc_input_options *o,
+                                                rxc_reader **out);
+RXC_API void rxc_reader_free(rxc_reader *r);
+/* Reads `in` to its end. `name` names the input in errors ("-" or a path).
+ * Returns RXC_OK when the stream was read (rows may have been rejected),
+ * RXC_EHEADER for a missing or unusable header, RXC_EIO on a read error,
+ * RXC_ESTOP when a callback stopped it, RXC_ENOMEM. */
+RXC_API RXC_NODISCARD rxc_status rxc_reader_run(rxc_reader *r, FILE *in,
+                                                const char *name,
+                                                const rxc_reader_callbacks *cb,
+                                                rxc_error *err);
+RXC_API const rxc_read_stats *rxc_reader_stats(const rxc_reader *r);
+/* The schema of the last run's header, or NULL. Owned by the reader. */
+RXC_API const rxc_schema *rxc_reader_schema(const rxc_reader *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,104 @@
+/*
+ * rxcheck/rules.h - rule packs: loading, validating, describing.
+ *
+ * A ruleset is one or more packs (the YAML files of rules/<pack>/), loaded and compiled
+ * once, then immutable: it may be shared by any number of threads, each with
+ * its own rxc_checker. Loading reports every problem it finds through a
+ * diagnostic callback (file:line:col: message) and refuses the pack as a
+ * whole if there is any error: no partial packs.
+ */
+#ifndef RXCHECK_RULES_H
+#define RXCHECK_RULES_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rxc_ruleset rxc_ruleset;
+
+/* Receives each diagnostic found while loading; may be NULL (then errors
+ * are only counted). The rxc_error is valid during the call only. */
+typedef void (*rxc_diag_fn)(const rxc_error *diag, void *ud);
+
+/* One rule file held in memory (the built-in packs, fuzzers, tests). */
+typedef struct rxc_rule_file {
+  const char *name; /* path shown in diagnostics, e.g. "fluvoxamine/pack.yaml" */
+  const char *data;
+  size_t len;
+} rxc_rule_file;
+
+/* Loads every pack under `path`: either a pack directory (holding *.yaml)
+ * or a directory of pack directories. RXC_ERULES when any file has an
+ * error (each reported through diag), RXC_EIO when a file cannot be read. */
+RXC_API RXC_NODISCARD rxc_status rxc_ruleset_load_dir(const char *path,
+                                                      rxc_diag_fn diag,
+                                                      void *ud,
+                                                      rxc_ruleset **out);
+/* Loads one pack from files in memory (names sorted internally). */
+RXC_API RXC_NODISCARD rxc_status rxc_ruleset_load_files(
+    const rxc_rule_file *files, size_t n, rxc_diag_fn diag, void *ud,
+    rxc_ruleset **out);
+/* Loads the packs built into the library from rules/ at build time. */
+RXC_API RXC_NODISCARD rxc_status rxc_ruleset_load_builtin(rxc_diag_fn diag,
+                                                          void *ud,
+                                                          rxc_ruleset **out);
+RXC_API void rxc_ruleset_free(rxc_ruleset *rs);
+
+/* What a pack says about itself. Strings are owned by the ruleset. */
+typedef struct rxc_pack_info {
+  const char *name;
+  const char *version;
+  const char *title;
+  const char *hash;   /* "sha256:<64 hex>" over the pack's files */
+  const char *drug;   /* the drug id the pack recognises */
+  size_t njurisdictions;
+  const char *const *jurisdictions; /* covered, upper-case */
+} rxc_pack_info;
+
+RXC_API size_t rxc_ruleset_npacks(const rxc_ruleset *rs);
+RXC_API const rxc_pack_info *rxc_ruleset_pack(const rxc_ruleset *rs,
+                                              size_t i);
+
+/* One rule, for `rules list` and `rules show`. */
+typedef struct rxc_rule_info {
+  const char *id;
+  const char *pack;
+  const char *kind;     /* "regulatory", "interaction", "dose", ... */
+  const char *summary;  /* status and scope, or the finding message */
+  const char *severity; /* findings only, else NULL */
+  const char *source;   /* source id */
+  const char *citation; /* the source's citation text */
+  const char *url;
+  const char *file;     /* where the rule is written */
+  unsigned long line;
+  const char *text;     /* the rule's YAML text as written */
+} rxc_rule_info;
+
+RXC_API size_t rxc_ruleset_nrules(const rxc_ruleset *rs);
+RXC_API const rxc_rule_info *rxc_ruleset_rule(const rxc_ruleset *rs,
+                                              size_t i);
+/* The rule with this id, or NULL. */
+RXC_API const rxc_rule_info *rxc_ruleset_find_rule(const rxc_ruleset *rs,
+                                                   const char *id);
+
+/* The outcome of one test case carried by a pack. */
+typedef struct rxc_test_outcome {
+  const char *name;
+  const char *file;
+  unsigned long line;
+  int passed;
+  char detail[1024]; /* expected vs actual when it failed */
+} rxc_test_outcome;
+
+/* Runs every test case of every pack; calls `fn` once per case. Sets
+ * *passed and *failed. RXC_ENOMEM only on allocation failure. */
+RXC_API RXC_NODISCARD rxc_status rxc_ruleset_run_tests(
+    const rxc_ruleset *rs, void (*fn)(const rxc_test_outcome *o, void *ud),
+    void *ud, unsigned long *passed, unsigned long *failed);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
