@@ -18,10 +18,10 @@ configure: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_ARGS) >/dev/null
 
 build: configure
-	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake --build $(BUILD) -j $(JOBS) -- --no-print-directory
 
 demo: build
-	@cmake --build $(BUILD) --target demo
+	@cmake --build $(BUILD) --target demo -- --no-print-directory
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -272,7 +272,11 @@ static void format_csv(rxc_buf *b, const rxc_record *rec,
   rxc_buf_append(b, ",", 1);
   int first = 1;
   for (size_t i = 0; i < res->nindications; i++) {
-    if (!res->indications[i].rule) continue;
+    const char *rule = res->indications[i].rule;
+    int seen = !rule;
+    for (size_t k = 0; k < i && !seen; k++)
+      seen = res->indications[k].rule && strcmp(res->indications[k].rule, rule) == 0;
+    if (seen) continue; /* one rule may decide several diagnoses */
     if (!first) rxc_buf_append(b, ";", 1);
     rxc_buf_puts(b, res->indications[i].rule);
     first = 0;
