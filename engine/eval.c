@@ -636,6 +636,13 @@ static rxc_status map_indications(rxc_checker *c) {
   for (size_t d = 0; d < r->ndx; d++) {
     const rxc_code *dx = &r->dx[d];
     if (dx->system == RXC_SYS_NONE) continue;
+    /* The same code twice in one row is one diagnosis. */
+    int repeated = 0;
+    for (size_t e = 0; e < d && !repeated; e++)
+      repeated = r->dx[e].system == dx->system &&
+                 r->dx[e].code.len == dx->code.len &&
+                 memcmp(r->dx[e].code.ptr, dx->code.ptr, dx->code.len) == 0;
+    if (repeated) continue;
     for (size_t i = 0; i < p->nindications; i++) {
       const rxc__indication *in = &p->indications[i];
       if (!rxc__codeset_match(&in->codes, dx) ||

@@ -344,9 +344,37 @@ static void read_formulations(pb *b, const rxc__ynode *list) {
     b->refs.form_ok = 1;
 }
 
+/* A list of plain names (known_names, lookalikes), kept lower-case for
+ * comparison with what a user typed. */
+static void read_names(rxc__ld *ld, const rxc__ynode *n, const char *key,
+                       size_t *count, const char *const **out) {
+  if (!n) return;
+  long cnt = rxc__ld_list(ld, n, key, "names", 0);
+  if (cnt <= 0) return;
+  const char **names = rxc__arena_alloc(ld->arena, (size_t)cnt * sizeof *names);
+  if (!names) {
+    ld->oom = 1;
+    return;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < (size_t)cnt; i++) {
+    const char *t = rxc__ld_text(ld, rxc__ld_item(n, i), key);
+    if (!t) continue;
+    char *low = (char *)rxc__ld_keep(ld, t);
+    if (!low) return;
+    for (char *c = low; *c; c++)
+      if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+    names[k++] = low;
+  }
+  *count = k;
+  *out = names;
+}
+
 static void read_drug(pb *b) {
-  static const char *const keys[] = {"id",    "label",        "codes",
-                                     "names", "formulations", NULL};
+  static const char *const keys[] = {"id",          "label",
+                                     "codes",       "names",
+                                     "formulations", "known_names",
+                                     "lookalikes",  NULL};
   rxc__ld *ld = b->ld;
   rxc__pack *p = b->p;
   if (!b->drug) {
@@ -366,6 +394,10 @@ static void read_drug(pb *b) {
   if (codes) rxc__ld_codes(ld, codes, "codes", 1, 0, &p->drug_codes);
   if (names) rxc__ld_patterns(ld, names, "names", &p->nnames, &p->names);
   read_formulations(b, rxc__ld_get(ld, m, "formulations", 1, what));
+  read_names(ld, rxc__ld_get(ld, m, "known_names", 0, what), "known_names",
+             &p->info.nknown_names, &p->info.known_names);
+  read_names(ld, rxc__ld_get(ld, m, "lookalikes", 0, what), "lookalikes",
+             &p->info.nlookalikes, &p->info.lookalikes);
   /* A formulation's code is a code of the drug: it puts a record in scope
    * as well as choosing the formulation. */
   int fcodes = 0;

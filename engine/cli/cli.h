@@ -57,5 +57,6 @@ int cli_parse_size(const char *cmd, const char *opt, const char *val,
 int cmd_validate(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_query(int argc, char **argv);
 
 #endif

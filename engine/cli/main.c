@@ -16,6 +16,7 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  batch [FILE|-]      check every row of an export (JSON Lines, CSV or text)\n"
+    "  query --drug ...    check one prescription and explain it in plain words\n"
     "  validate [FILE|-]   read an export and report its columns and rejects\n"
     "  rules lint [PATH]   validate rule files (file:line:col: message)\n"
     "  rules list          list the rules of the loaded packs\n"
@@ -63,6 +64,8 @@ int main(int argc, char **argv) {
     rc = print_version();
   } else if (strcmp(cmd, "batch") == 0) {
     rc = cmd_batch(argc - 1, argv + 1);
+  } else if (strcmp(cmd, "query") == 0) {
+    rc = cmd_query(argc - 1, argv + 1);
   } else if (strcmp(cmd, "validate") == 0) {
     rc = cmd_validate(argc - 1, argv + 1);
   } else if (strcmp(cmd, "rules") == 0) {

@@ -55,7 +55,20 @@ typedef struct rxc_pack_info {
   const char *drug;   /* the drug id the pack recognises */
   size_t njurisdictions;
   const char *const *jurisdictions; /* covered, upper-case */
+  size_t nknown_names;
+  const char *const *known_names; /* plain names, lower-case, for hints */
+  size_t nlookalikes;
+  const char *const *lookalikes; /* other drugs often confused with it */
 } rxc_pack_info;
+
+/* "Did you mean": when `name` (free text such as a --drug value) is not
+ * recognised by any pack, looks at each word of it. Returns the pack's
+ * look-alike it names (with *lookalike = 1 and *pack set), else the known
+ * name within a small edit distance (*lookalike = 0), else NULL. The
+ * returned string is owned by the ruleset. */
+RXC_API const char *rxc_ruleset_suggest(const rxc_ruleset *rs,
+                                        const char *name, int *lookalike,
+                                        const rxc_pack_info **pack);
 
 RXC_API size_t rxc_ruleset_npacks(const rxc_ruleset *rs);
 RXC_API const rxc_pack_info *rxc_ruleset_pack(const rxc_ruleset *rs,
