@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "buf.h"
 #include "rxcheck/output.h"
 #include "strutil.h"
 
@@ -37,18 +38,37 @@ void rxc_buf_free(rxc_buf *b) {
   b->failed = 0;
 }
 
+/* Bytes that end a verbatim run: control characters, '"', '\\' and every
+ * byte >= 0x80 (checked as UTF-8 then). */
+static const unsigned char json_stop[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 void rxc_buf_json_string(rxc_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *p = (const unsigned char *)s;
-  rxc_buf_append(b, "\"", 1);
+  RXC__PUTS(b, "\"");
   size_t run = 0; /* start of the pending run of bytes copied verbatim */
   size_t i = 0;
   while (i < n) {
+    while (i < n && !json_stop[p[i]]) i++;
+    if (i >= n) break;
     unsigned char c = p[i];
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-      i++;
-      continue;
-    }
     if (c >= 0x80) {
       size_t k = rxc__utf8_seq(p + i, n - i);
       if (k) {
@@ -56,27 +76,27 @@ void rxc_buf_json_string(rxc_buf *b, const char *s, size_t n) {
         continue;
       }
     }
-    rxc_buf_append(b, s + run, i - run);
+    rxc__put(b, s + run, i - run);
     char esc[7];
     switch (c) {
-      case '"': rxc_buf_append(b, "\\\"", 2); break;
-      case '\\': rxc_buf_append(b, "\\\\", 2); break;
-      case '\n': rxc_buf_append(b, "\\n", 2); break;
-      case '\r': rxc_buf_append(b, "\\r", 2); break;
-      case '\t': rxc_buf_append(b, "\\t", 2); break;
+      case '"': RXC__PUTS(b, "\\\""); break;
+      case '\\': RXC__PUTS(b, "\\\\"); break;
+      case '\n': RXC__PUTS(b, "\\n"); break;
+      case '\r': RXC__PUTS(b, "\\r"); break;
+      case '\t': RXC__PUTS(b, "\\t"); break;
       default:
         if (c >= 0x80) {
-          rxc_buf_append(b, "\xEF\xBF\xBD", 3); /* U+FFFD */
+          RXC__PUTS(b, "\xEF\xBF\xBD"); /* U+FFFD */
         } else {
           memcpy(esc, "\\u00", 4);
           esc[4] = hex[c >> 4];
           esc[5] = hex[c & 15];
-          rxc_buf_append(b, esc, 6);
+          rxc__put(b, esc, 6);
         }
     }
     i++;
     run = i;
   }
-  rxc_buf_append(b, s + run, i - run);
-  rxc_buf_append(b, "\"", 1);
+  rxc__put(b, s + run, i - run);
+  RXC__PUTS(b, "\"");
 }

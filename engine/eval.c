@@ -13,6 +13,7 @@
  * order findings most severe first. The result is a pure function of the
  * ruleset and the record.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,17 @@
 #include "rxcheck/check.h"
 #include "rxcheck/output.h"
 #include "strutil.h"
+
+/* One entry of the classification cache (see classify()). */
+enum { CACHE_SLOTS = 4096, CACHE_KEY = 116 };
+
+struct rxc__cache_slot {
+  uint64_t hash;
+  uint16_t len;
+  int8_t pack;        /* -1: out of scope */
+  int8_t formulation;
+  char key[CACHE_KEY];
+};
 
 struct rxc_checker {
   const rxc_ruleset *rs;
@@ -31,6 +43,7 @@ struct rxc_checker {
   size_t findcap;
   unsigned char *hit; /* per indication of the current pack: mapped? */
   char ***no_approval; /* [pack][jurisdiction] reason texts */
+  struct rxc__cache_slot *cache; /* CACHE_SLOTS entries, see classify() */
   size_t hitcap;
   rxc_result res;
   /* State of one record's evaluation. */
@@ -81,7 +94,8 @@ rxc_status rxc_checker_new(const rxc_ruleset *rs, rxc_checker **out) {
   c->hitcap = maxind;
   c->hit = rxc__calloc(maxind ? maxind : 1, 1);
   c->no_approval = rxc__calloc(rs->npacks ? rs->npacks : 1, sizeof(char **));
-  if (!c->m || !c->hit || !c->no_approval) {
+  c->cache = rxc__calloc(CACHE_SLOTS, sizeof *c->cache);
+  if (!c->m || !c->hit || !c->no_approval || !c->cache) {
     rxc_checker_free(c);
     return RXC_ENOMEM;
   }
@@ -121,6 +135,7 @@ void rxc_checker_free(rxc_checker *c) {
     }
     rxc__free(c->no_approval);
   }
+  rxc__free(c->cache);
   rxc_buf_free(&c->pool);
   rxc__free(c->xr);
   rxc__free(c->xi);
@@ -167,6 +182,72 @@ static int decide_formulation(const rxc__pack *p, const rxc_record *r,
       return (int)i;
   }
   return fallback;
+}
+
+/* ---- the classification cache -------------------------------------------- */
+
+/* Exports repeat drug names heavily (a few thousand distinct strings over
+ * millions of rows), so which pack recognises a row, and its formulation,
+ * are remembered per (drug code, drug name, form). The cache is direct
+ * mapped and bounded: a colliding key simply replaces the old one. Keys
+ * longer than a slot are not cached. */
+
+static void classify_uncached(rxc_checker *c, const rxc_record *r, int *pack,
+                              int *formulation) {
+  *pack = -1;
+  *formulation = 0;
+  for (size_t i = 0; i < c->rs->npacks; i++)
+    if (recognises(&c->rs->packs[i], r, c->m)) {
+      *pack = (int)i;
+      *formulation = decide_formulation(&c->rs->packs[i], r, c->m);
+      return;
+    }
+}
+
+static void classify(rxc_checker *c, const rxc_record *r, int *pack,
+                     int *formulation) {
+  const rxc_str parts[3] = {r->canon[RXC_F_DRUG_CODE],
+                            r->canon[RXC_F_DRUG_NAME], r->canon[RXC_F_FORM]};
+  size_t len = parts[0].len + parts[1].len + parts[2].len + 2;
+  if (!c->cache || len > CACHE_KEY || c->rs->npacks > 127) {
+    classify_uncached(c, r, pack, formulation);
+    return;
+  }
+  /* The key is the three values joined by a separator that cannot occur
+   * in them (0x1f, unit separator, is refused nowhere but never typed). */
+  char key[CACHE_KEY];
+  size_t k = 0;
+  for (int i = 0; i < 3; i++) {
+    if (i) key[k++] = '\x1f';
+    memcpy(key + k, parts[i].ptr, parts[i].len);
+    k += parts[i].len;
+  }
+  /* Eight bytes at a time, multiply-xorshift mixed: the key is short and
+   * this runs for every row. */
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ k;
+  size_t i = 0;
+  for (; i + 8 <= k; i += 8) {
+    uint64_t w;
+    memcpy(&w, key + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+  }
+  uint64_t tail = 0;
+  memcpy(&tail, key + i, k - i);
+  h = (h ^ tail) * 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 29;
+  struct rxc__cache_slot *s = &c->cache[h & (CACHE_SLOTS - 1)];
+  if (s->len == k + 1 && s->hash == h && memcmp(s->key, key, k) == 0) {
+    *pack = s->pack;
+    *formulation = s->formulation;
+    return;
+  }
+  classify_uncached(c, r, pack, formulation);
+  s->hash = h;
+  s->len = (uint16_t)(k + 1); /* 0 marks an empty slot */
+  memcpy(s->key, key, k);
+  s->pack = (int8_t)*pack;
+  s->formulation = (int8_t)*formulation;
 }
 
 /* ---- explain ------------------------------------------------------------ */
@@ -744,12 +825,12 @@ static rxc_status check(rxc_checker *c, const rxc_record *rec) {
   res->age = -1;
   c->rec = rec;
   c->pack = NULL;
-  for (size_t i = 0; i < c->rs->npacks && !c->pack; i++)
-    if (recognises(&c->rs->packs[i], rec, c->m)) c->pack = &c->rs->packs[i];
-  if (!c->pack) return RXC_OK;
-
+  int pack = -1, formulation = 0;
+  classify(c, rec, &pack, &formulation);
+  if (pack < 0) return RXC_OK;
+  c->pack = &c->rs->packs[pack];
   const rxc__pack *p = c->pack;
-  c->formulation = decide_formulation(p, rec, c->m);
+  c->formulation = formulation;
   res->pack = &p->info;
   res->drug = p->info.drug;
   res->formulation = p->formulations[c->formulation].id;

@@ -5,9 +5,11 @@
  * key order and number formatting are fixed, so the same input and rules
  * always give the same bytes (no timestamps in records).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "rules_model.h"
 #include "rxcheck/output.h"
 
@@ -26,39 +28,37 @@ int rxc_format_parse(const char *s, rxc_format *out) {
 
 /* ---- small writers ------------------------------------------------------ */
 
-static void put_ulong(rxc_buf *b, unsigned long v) {
-  char tmp[24];
-  int n = snprintf(tmp, sizeof tmp, "%lu", v);
-  rxc_buf_append(b, tmp, (size_t)n);
-}
+static void put_ulong(rxc_buf *b, unsigned long v) { rxc__put_ulong(b, v); }
 
 static void put_int(rxc_buf *b, int v) {
-  char tmp[16];
-  int n = snprintf(tmp, sizeof tmp, "%d", v);
-  rxc_buf_append(b, tmp, (size_t)n);
+  if (v < 0) {
+    RXC__PUTS(b, "-");
+    v = -v;
+  }
+  rxc__put_ulong(b, (unsigned long)v);
 }
 
 static void json_cstr(rxc_buf *b, const char *s) {
   if (s)
     rxc_buf_json_string(b, s, strlen(s));
   else
-    rxc_buf_puts(b, "null");
+    RXC__PUTS(b, "null");
 }
 
 static void json_key(rxc_buf *b, const char *key, int first) {
-  if (!first) rxc_buf_append(b, ",", 1);
+  if (!first) RXC__PUTS(b, ",");
   rxc_buf_json_string(b, key, strlen(key));
-  rxc_buf_append(b, ":", 1);
+  RXC__PUTS(b, ":");
 }
 
 static void json_pack(rxc_buf *b, const rxc_pack_info *p) {
-  rxc_buf_puts(b, "{\"name\":");
+  RXC__PUTS(b, "{\"name\":");
   json_cstr(b, p->name);
-  rxc_buf_puts(b, ",\"version\":");
+  RXC__PUTS(b, ",\"version\":");
   json_cstr(b, p->version);
-  rxc_buf_puts(b, ",\"hash\":");
+  RXC__PUTS(b, ",\"hash\":");
   json_cstr(b, p->hash);
-  rxc_buf_puts(b, "}");
+  RXC__PUTS(b, "}");
 }
 
 /* The ruleset identity: the deciding pack, or for out-of-scope rows the
@@ -74,109 +74,127 @@ static void json_ruleset(rxc_buf *b, const rxc_ruleset *rs,
     json_pack(b, rxc_ruleset_pack(rs, 0));
     return;
   }
-  rxc_buf_append(b, "[", 1);
+  RXC__PUTS(b, "[");
   for (size_t i = 0; i < n; i++) {
-    if (i) rxc_buf_append(b, ",", 1);
+    if (i) RXC__PUTS(b, ",");
     json_pack(b, rxc_ruleset_pack(rs, i));
   }
-  rxc_buf_append(b, "]", 1);
+  RXC__PUTS(b, "]");
+}
+
+/* Bytes that force quoting a CSV field. */
+static const unsigned char csv_special[256] = {
+    ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1};
+
+/* Non-zero when a byte of the word w equals c (the classic SWAR test). */
+static inline uint64_t has_byte(uint64_t w, unsigned char c) {
+  uint64_t x = w ^ (0x0101010101010101ULL * c);
+  return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
 }
 
 static void csv_field(rxc_buf *b, const char *s, size_t n) {
-  int quote = n && (s[0] == ' ' || s[n - 1] == ' ');
-  for (size_t i = 0; i < n && !quote; i++)
-    quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-  if (!quote) {
-    rxc_buf_append(b, s, n);
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  /* Eight bytes at a time while none of them needs quoting. */
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, p + i, 8);
+    if (has_byte(w, ',') | has_byte(w, '"') | has_byte(w, '\n') |
+        has_byte(w, '\r'))
+      break;
+  }
+  while (i < n && !csv_special[p[i]]) i++;
+  if (i == n && !(n && (s[0] == ' ' || s[n - 1] == ' '))) {
+    rxc__put(b, s, n);
     return;
   }
-  rxc_buf_append(b, "\"", 1);
+  RXC__PUTS(b, "\"");
   size_t run = 0;
-  for (size_t i = 0; i < n; i++)
+  for (i = 0; i < n; i++)
     if (s[i] == '"') {
-      rxc_buf_append(b, s + run, i + 1 - run);
-      rxc_buf_append(b, "\"", 1);
+      rxc__put(b, s + run, i + 1 - run);
+      RXC__PUTS(b, "\"");
       run = i + 1;
     }
-  rxc_buf_append(b, s + run, n - run);
-  rxc_buf_append(b, "\"", 1);
+  rxc__put(b, s + run, n - run);
+  RXC__PUTS(b, "\"");
 }
 
 /* ---- JSON Lines ------------------------------------------------------------ */
 
 static void jsonl_indication(rxc_buf *b, const rxc_indication_result *ir) {
-  rxc_buf_puts(b, "{\"indication\":");
+  RXC__PUTS(b, "{\"indication\":");
   json_cstr(b, ir->indication);
-  rxc_buf_puts(b, ",\"code\":");
+  RXC__PUTS(b, ",\"code\":");
   rxc_buf_json_string(b, ir->code.raw.ptr, ir->code.raw.len);
-  rxc_buf_puts(b, ",\"system\":");
+  RXC__PUTS(b, ",\"system\":");
   json_cstr(b, rxc_system_name(ir->code.system));
-  rxc_buf_puts(b, ",\"status\":");
+  RXC__PUTS(b, ",\"status\":");
   json_cstr(b, rxc_verdict_name(ir->status));
-  rxc_buf_puts(b, ",\"line\":");
+  RXC__PUTS(b, ",\"line\":");
   json_cstr(b, ir->line);
-  rxc_buf_puts(b, ",\"reasons\":[");
+  RXC__PUTS(b, ",\"reasons\":[");
   for (size_t i = 0; i < ir->nreasons; i++) {
-    if (i) rxc_buf_append(b, ",", 1);
+    if (i) RXC__PUTS(b, ",");
     json_cstr(b, ir->reasons[i]);
   }
-  rxc_buf_puts(b, "],\"rule\":");
+  RXC__PUTS(b, "],\"rule\":");
   json_cstr(b, ir->rule);
-  rxc_buf_puts(b, ",\"source\":");
+  RXC__PUTS(b, ",\"source\":");
   json_cstr(b, ir->source);
-  rxc_buf_puts(b, "}");
+  RXC__PUTS(b, "}");
 }
 
 static void jsonl_finding(rxc_buf *b, const rxc_finding *f) {
-  rxc_buf_puts(b, "{\"rule\":");
+  RXC__PUTS(b, "{\"rule\":");
   json_cstr(b, f->rule);
-  rxc_buf_puts(b, ",\"severity\":");
+  RXC__PUTS(b, ",\"severity\":");
   json_cstr(b, rxc_severity_name(f->severity));
-  rxc_buf_puts(b, ",\"kind\":");
+  RXC__PUTS(b, ",\"kind\":");
   json_cstr(b, f->kind);
-  rxc_buf_puts(b, ",\"message\":");
+  RXC__PUTS(b, ",\"message\":");
   json_cstr(b, f->message);
-  rxc_buf_puts(b, ",\"action\":");
+  RXC__PUTS(b, ",\"action\":");
   json_cstr(b, f->action);
-  rxc_buf_puts(b, ",\"matched\":");
+  RXC__PUTS(b, ",\"matched\":");
   if (f->matched.len)
     rxc_buf_json_string(b, f->matched.ptr, f->matched.len);
   else
-    rxc_buf_puts(b, "null");
-  rxc_buf_puts(b, ",\"source\":");
+    RXC__PUTS(b, "null");
+  RXC__PUTS(b, ",\"source\":");
   json_cstr(b, f->source);
-  rxc_buf_puts(b, ",\"citation\":");
+  RXC__PUTS(b, ",\"citation\":");
   json_cstr(b, f->citation);
-  rxc_buf_puts(b, "}");
+  RXC__PUTS(b, "}");
 }
 
 static void jsonl_explain(rxc_buf *b, const rxc_result *res) {
-  rxc_buf_append(b, "[", 1);
+  RXC__PUTS(b, "[");
   for (size_t i = 0; i < res->nexplain; i++) {
     const rxc_explain_rule *x = &res->explain[i];
-    if (i) rxc_buf_append(b, ",", 1);
-    rxc_buf_puts(b, "{\"rule\":");
+    if (i) RXC__PUTS(b, ",");
+    RXC__PUTS(b, "{\"rule\":");
     json_cstr(b, x->rule);
-    rxc_buf_puts(b, ",\"kind\":");
+    RXC__PUTS(b, ",\"kind\":");
     json_cstr(b, x->kind);
-    rxc_buf_puts(b, ",\"label\":");
+    RXC__PUTS(b, ",\"label\":");
     json_cstr(b, x->label);
     rxc_buf_puts(b, x->fired ? ",\"fired\":true" : ",\"fired\":false");
-    rxc_buf_puts(b, ",\"conditions\":[");
+    RXC__PUTS(b, ",\"conditions\":[");
     for (size_t k = 0; k < x->n; k++) {
       const rxc_explain_cond *e = &res->explain_conds[x->first + k];
-      if (k) rxc_buf_append(b, ",", 1);
-      rxc_buf_puts(b, "{\"field\":");
+      if (k) RXC__PUTS(b, ",");
+      RXC__PUTS(b, "{\"field\":");
       json_cstr(b, e->field);
-      rxc_buf_puts(b, ",\"test\":");
+      RXC__PUTS(b, ",\"test\":");
       json_cstr(b, e->test);
-      rxc_buf_puts(b, ",\"value\":");
+      RXC__PUTS(b, ",\"value\":");
       json_cstr(b, e->value);
       rxc_buf_puts(b, e->held ? ",\"held\":true}" : ",\"held\":false}");
     }
-    rxc_buf_puts(b, "]}");
+    RXC__PUTS(b, "]}");
   }
-  rxc_buf_append(b, "]", 1);
+  RXC__PUTS(b, "]");
 }
 
 static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
@@ -188,7 +206,7 @@ static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
   if (pid.len)
     rxc_buf_json_string(b, pid.ptr, pid.len);
   else
-    rxc_buf_puts(b, "null");
+    RXC__PUTS(b, "null");
   json_key(b, "status", 0);
   json_cstr(b, rxc_verdict_name(res->status));
   if (res->status != RXC_V_OUT_OF_SCOPE) {
@@ -202,21 +220,21 @@ static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
     if (res->age >= 0)
       put_int(b, res->age);
     else
-      rxc_buf_puts(b, "null");
+      RXC__PUTS(b, "null");
     json_key(b, "indications", 0);
-    rxc_buf_append(b, "[", 1);
+    RXC__PUTS(b, "[");
     for (size_t i = 0; i < res->nindications; i++) {
-      if (i) rxc_buf_append(b, ",", 1);
+      if (i) RXC__PUTS(b, ",");
       jsonl_indication(b, &res->indications[i]);
     }
-    rxc_buf_append(b, "]", 1);
+    RXC__PUTS(b, "]");
     json_key(b, "findings", 0);
-    rxc_buf_append(b, "[", 1);
+    RXC__PUTS(b, "[");
     for (size_t i = 0; i < res->nfindings; i++) {
-      if (i) rxc_buf_append(b, ",", 1);
+      if (i) RXC__PUTS(b, ",");
       jsonl_finding(b, &res->findings[i]);
     }
-    rxc_buf_append(b, "]", 1);
+    RXC__PUTS(b, "]");
   }
   if (res->explain) {
     json_key(b, "explain", 0);
@@ -237,39 +255,39 @@ void rxc_format_header(rxc_buf *b, rxc_format fmt, const rxc_schema *schema) {
   for (size_t i = 0; i < n; i++) {
     const char *h = rxc_schema_header(schema, i);
     csv_field(b, h, strlen(h));
-    rxc_buf_append(b, ",", 1);
+    RXC__PUTS(b, ",");
   }
   for (size_t i = 0; i < 4; i++) {
-    if (i) rxc_buf_append(b, ",", 1);
+    if (i) RXC__PUTS(b, ",");
     rxc_buf_puts(b, csv_extra[i]);
   }
-  rxc_buf_append(b, "\n", 1);
+  RXC__PUTS(b, "\n");
 }
 
 static void format_csv(rxc_buf *b, const rxc_record *rec,
                        const rxc_result *res) {
   for (size_t i = 0; i < rec->nfields; i++) {
     csv_field(b, rec->fields[i].ptr, rec->fields[i].len);
-    rxc_buf_append(b, ",", 1);
+    RXC__PUTS(b, ",");
   }
   rxc_buf_puts(b, rxc_verdict_name(res->status));
-  rxc_buf_append(b, ",", 1);
+  RXC__PUTS(b, ",");
   /* Lists use ';' between items and ':' inside one; the ids contain
    * neither, so no quoting is needed. */
   for (size_t i = 0; i < res->nindications; i++) {
-    if (i) rxc_buf_append(b, ";", 1);
+    if (i) RXC__PUTS(b, ";");
     rxc_buf_puts(b, res->indications[i].indication);
-    rxc_buf_append(b, ":", 1);
+    RXC__PUTS(b, ":");
     rxc_buf_puts(b, rxc_verdict_name(res->indications[i].status));
   }
-  rxc_buf_append(b, ",", 1);
+  RXC__PUTS(b, ",");
   for (size_t i = 0; i < res->nfindings; i++) {
-    if (i) rxc_buf_append(b, ";", 1);
+    if (i) RXC__PUTS(b, ";");
     rxc_buf_puts(b, res->findings[i].rule);
-    rxc_buf_append(b, ":", 1);
+    RXC__PUTS(b, ":");
     rxc_buf_puts(b, rxc_severity_name(res->findings[i].severity));
   }
-  rxc_buf_append(b, ",", 1);
+  RXC__PUTS(b, ",");
   int first = 1;
   for (size_t i = 0; i < res->nindications; i++) {
     const char *rule = res->indications[i].rule;
@@ -277,12 +295,12 @@ static void format_csv(rxc_buf *b, const rxc_record *rec,
     for (size_t k = 0; k < i && !seen; k++)
       seen = res->indications[k].rule && strcmp(res->indications[k].rule, rule) == 0;
     if (seen) continue; /* one rule may decide several diagnoses */
-    if (!first) rxc_buf_append(b, ";", 1);
+    if (!first) RXC__PUTS(b, ";");
     rxc_buf_puts(b, res->indications[i].rule);
     first = 0;
   }
   for (size_t i = 0; i < res->nfindings; i++) {
-    if (!first) rxc_buf_append(b, ";", 1);
+    if (!first) RXC__PUTS(b, ";");
     rxc_buf_puts(b, res->findings[i].rule);
     first = 0;
   }
@@ -310,42 +328,42 @@ static void text_safe(rxc_buf *b, const char *s, size_t n) {
 
 static void format_text(rxc_buf *b, const rxc_record *rec,
                         const rxc_result *res) {
-  rxc_buf_puts(b, "line ");
+  RXC__PUTS(b, "line ");
   put_ulong(b, rec->line);
   rxc_str pid = rec->canon[RXC_F_PATIENT_ID];
   if (pid.len) {
-    rxc_buf_puts(b, "  patient ");
+    RXC__PUTS(b, "  patient ");
     text_safe(b, pid.ptr, pid.len);
   }
-  rxc_buf_puts(b, "  ");
+  RXC__PUTS(b, "  ");
   upper(b, rxc_verdict_name(res->status));
   if (res->status == RXC_V_OUT_OF_SCOPE) {
-    rxc_buf_append(b, "\n", 1);
+    RXC__PUTS(b, "\n");
     return;
   }
-  rxc_buf_puts(b, "  ");
+  RXC__PUTS(b, "  ");
   rxc_buf_puts(b, res->drug);
-  rxc_buf_puts(b, ", ");
+  RXC__PUTS(b, ", ");
   rxc_buf_puts(b, res->formulation);
-  rxc_buf_puts(b, ", ");
+  RXC__PUTS(b, ", ");
   rxc_buf_puts(b, res->jurisdiction ? res->jurisdiction : "no country");
   if (res->age >= 0) {
-    rxc_buf_puts(b, ", age ");
+    RXC__PUTS(b, ", age ");
     put_int(b, res->age);
   } else {
-    rxc_buf_puts(b, ", age unknown");
+    RXC__PUTS(b, ", age unknown");
   }
-  rxc_buf_append(b, "\n", 1);
+  RXC__PUTS(b, "\n");
   for (size_t i = 0; i < res->nindications; i++) {
     const rxc_indication_result *ir = &res->indications[i];
-    rxc_buf_puts(b, "    ");
+    RXC__PUTS(b, "    ");
     rxc_buf_puts(b, ir->label);
-    rxc_buf_puts(b, " (");
+    RXC__PUTS(b, " (");
     text_safe(b, ir->code.raw.ptr, ir->code.raw.len);
-    rxc_buf_puts(b, "): ");
+    RXC__PUTS(b, "): ");
     rxc_buf_puts(b, rxc_verdict_name(ir->status));
     if (ir->line) {
-      rxc_buf_puts(b, ", ");
+      RXC__PUTS(b, ", ");
       rxc_buf_puts(b, ir->line);
     }
     for (size_t k = 0; k < ir->nreasons; k++) {
@@ -353,28 +371,28 @@ static void format_text(rxc_buf *b, const rxc_record *rec,
       rxc_buf_puts(b, ir->reasons[k]);
     }
     if (ir->rule) {
-      rxc_buf_puts(b, " [");
+      RXC__PUTS(b, " [");
       rxc_buf_puts(b, ir->rule);
-      rxc_buf_puts(b, "]");
+      RXC__PUTS(b, "]");
     }
-    rxc_buf_append(b, "\n", 1);
+    RXC__PUTS(b, "\n");
   }
-  if (res->nindications == 0) rxc_buf_puts(b, "    no diagnosis maps to an indication of the pack\n");
+  if (res->nindications == 0) RXC__PUTS(b, "    no diagnosis maps to an indication of the pack\n");
   for (size_t i = 0; i < res->nfindings; i++) {
     const rxc_finding *f = &res->findings[i];
-    rxc_buf_puts(b, "    ! ");
+    RXC__PUTS(b, "    ! ");
     rxc_buf_puts(b, rxc_severity_name(f->severity));
-    rxc_buf_puts(b, " ");
+    RXC__PUTS(b, " ");
     rxc_buf_puts(b, f->kind);
-    rxc_buf_puts(b, ": ");
+    RXC__PUTS(b, ": ");
     rxc_buf_puts(b, f->message);
     if (f->action) {
-      rxc_buf_puts(b, " Action: ");
+      RXC__PUTS(b, " Action: ");
       rxc_buf_puts(b, f->action);
     }
-    rxc_buf_puts(b, " [");
+    RXC__PUTS(b, " [");
     rxc_buf_puts(b, f->rule);
-    rxc_buf_puts(b, "]\n");
+    RXC__PUTS(b, "]\n");
   }
 }
 
@@ -386,22 +404,22 @@ static void text_explain(rxc_buf *b, const rxc_result *res) {
     const rxc_explain_rule *x = &res->explain[i];
     rxc_buf_puts(b, x->fired ? "    why " : "    near miss ");
     rxc_buf_puts(b, x->rule);
-    rxc_buf_puts(b, " (");
+    RXC__PUTS(b, " (");
     rxc_buf_puts(b, strcmp(x->kind, "regulatory") == 0 ? x->label : x->kind);
-    rxc_buf_puts(b, "):");
+    RXC__PUTS(b, "):");
     for (size_t k = 0; k < x->n; k++) {
       const rxc_explain_cond *e = &res->explain_conds[x->first + k];
       rxc_buf_puts(b, k ? "; " : " ");
       rxc_buf_puts(b, e->field);
-      rxc_buf_puts(b, " ");
+      RXC__PUTS(b, " ");
       if (e->value[0])
         text_safe(b, e->value, strlen(e->value));
       else
-        rxc_buf_puts(b, "(absent)");
+        RXC__PUTS(b, "(absent)");
       rxc_buf_puts(b, e->held ? " " : " failed ");
       rxc_buf_puts(b, e->test);
     }
-    rxc_buf_append(b, "\n", 1);
+    RXC__PUTS(b, "\n");
   }
 }
 
@@ -409,13 +427,13 @@ void rxc_format_result(rxc_buf *b, rxc_format fmt, const rxc_ruleset *rs,
                        const rxc_record *rec, const rxc_result *res) {
   switch (fmt) {
     case RXC_FORMAT_JSONL:
-      rxc_buf_append(b, "{", 1);
+      RXC__PUTS(b, "{");
       format_jsonl(b, rs, rec, res);
-      rxc_buf_append(b, "}\n", 2);
+      RXC__PUTS(b, "}\n");
       break;
     case RXC_FORMAT_CSV:
       format_csv(b, rec, res);
-      rxc_buf_append(b, "\n", 1);
+      RXC__PUTS(b, "\n");
       break;
     case RXC_FORMAT_TEXT:
       format_text(b, rec, res);
@@ -428,11 +446,11 @@ void rxc_format_result(rxc_buf *b, rxc_format fmt, const rxc_ruleset *rs,
 
 void rxc_format_reject(rxc_buf *b, const rxc_reject *rej) {
   put_ulong(b, rej->line);
-  rxc_buf_append(b, ",", 1);
+  RXC__PUTS(b, ",");
   put_ulong(b, rej->column);
-  rxc_buf_append(b, ",", 1);
+  RXC__PUTS(b, ",");
   csv_field(b, rej->message, strlen(rej->message));
-  rxc_buf_append(b, "\n", 1);
+  RXC__PUTS(b, "\n");
 }
 
 void rxc_tally_add(rxc_tally *t, const rxc_result *res, int fail_on) {
@@ -450,19 +468,19 @@ void rxc_tally_add(rxc_tally *t, const rxc_result *res, int fail_on) {
 void rxc_format_summary_json(rxc_buf *b, const char *input_name,
                              const rxc_read_stats *st, const rxc_tally *t,
                              const rxc_ruleset *rules) {
-  rxc_buf_puts(b, "{\"tool\":{\"name\":\"rxcheck\",\"version\":");
+  RXC__PUTS(b, "{\"tool\":{\"name\":\"rxcheck\",\"version\":");
   json_cstr(b, rxc_version());
-  rxc_buf_puts(b, "},\"input\":");
+  RXC__PUTS(b, "},\"input\":");
   json_cstr(b, input_name);
-  rxc_buf_puts(b, ",\"rows_read\":");
+  RXC__PUTS(b, ",\"rows_read\":");
   put_ulong(b, st->rows_read);
-  rxc_buf_puts(b, ",\"checked\":");
+  RXC__PUTS(b, ",\"checked\":");
   put_ulong(b, t->checked);
-  rxc_buf_puts(b, ",\"in_scope\":");
+  RXC__PUTS(b, ",\"in_scope\":");
   put_ulong(b, t->in_scope);
-  rxc_buf_puts(b, ",\"rejected\":");
+  RXC__PUTS(b, ",\"rejected\":");
   put_ulong(b, st->rejected);
-  rxc_buf_puts(b, ",\"rejected_by\":{");
+  RXC__PUTS(b, ",\"rejected_by\":{");
   int first = 1;
   for (int i = 0; i < RXC_REJ__COUNT; i++) {
     if (!st->rejected_by[i]) continue;
@@ -470,64 +488,64 @@ void rxc_format_summary_json(rxc_buf *b, const char *input_name,
     put_ulong(b, st->rejected_by[i]);
     first = 0;
   }
-  rxc_buf_puts(b, "},\"blank_lines\":");
+  RXC__PUTS(b, "},\"blank_lines\":");
   put_ulong(b, st->blank_lines);
-  rxc_buf_puts(b, ",\"status\":{");
+  RXC__PUTS(b, ",\"status\":{");
   for (int i = 0; i < RXC_V__COUNT; i++) {
     json_key(b, rxc_verdict_name((rxc_verdict)i), i == 0);
     put_ulong(b, t->by_status[i]);
   }
-  rxc_buf_puts(b, "},\"findings\":{");
+  RXC__PUTS(b, "},\"findings\":{");
   for (int i = RXC_SEV__COUNT - 1; i >= 0; i--) {
     json_key(b, rxc_severity_name((rxc_severity)i), i == RXC_SEV__COUNT - 1);
     put_ulong(b, t->by_severity[i]);
   }
-  rxc_buf_puts(b, "},\"ruleset\":");
+  RXC__PUTS(b, "},\"ruleset\":");
   json_ruleset(b, rules, NULL);
-  rxc_buf_puts(b, "}\n");
+  RXC__PUTS(b, "}\n");
 }
 
 void rxc_format_summary_text(rxc_buf *b, const char *input_name,
                              const rxc_read_stats *st, const rxc_tally *t,
                              const rxc_ruleset *rules) {
-  rxc_buf_puts(b, "rxcheck: ");
+  RXC__PUTS(b, "rxcheck: ");
   rxc_buf_puts(b, input_name);
-  rxc_buf_puts(b, ": ");
+  RXC__PUTS(b, ": ");
   put_ulong(b, st->rows_read);
-  rxc_buf_puts(b, " rows read, ");
+  RXC__PUTS(b, " rows read, ");
   put_ulong(b, t->checked);
-  rxc_buf_puts(b, " checked (");
+  RXC__PUTS(b, " checked (");
   put_ulong(b, t->in_scope);
-  rxc_buf_puts(b, " in scope), ");
+  RXC__PUTS(b, " in scope), ");
   put_ulong(b, st->rejected);
-  rxc_buf_puts(b, " rejected");
+  RXC__PUTS(b, " rejected");
   if (st->blank_lines) {
-    rxc_buf_puts(b, ", ");
+    RXC__PUTS(b, ", ");
     put_ulong(b, st->blank_lines);
-    rxc_buf_puts(b, " blank lines skipped");
+    RXC__PUTS(b, " blank lines skipped");
   }
-  rxc_buf_puts(b, "\nrxcheck: status:");
+  RXC__PUTS(b, "\nrxcheck: status:");
   for (int i = RXC_V__COUNT - 1; i >= 0; i--) {
-    rxc_buf_puts(b, " ");
+    RXC__PUTS(b, " ");
     rxc_buf_puts(b, rxc_verdict_name((rxc_verdict)i));
-    rxc_buf_puts(b, " ");
+    RXC__PUTS(b, " ");
     put_ulong(b, t->by_status[i]);
   }
-  rxc_buf_puts(b, "\nrxcheck: findings:");
+  RXC__PUTS(b, "\nrxcheck: findings:");
   for (int i = RXC_SEV__COUNT - 1; i >= 0; i--) {
-    rxc_buf_puts(b, " ");
+    RXC__PUTS(b, " ");
     rxc_buf_puts(b, rxc_severity_name((rxc_severity)i));
-    rxc_buf_puts(b, " ");
+    RXC__PUTS(b, " ");
     put_ulong(b, t->by_severity[i]);
   }
   for (size_t i = 0; i < rxc_ruleset_npacks(rules); i++) {
     const rxc_pack_info *p = rxc_ruleset_pack(rules, i);
-    rxc_buf_puts(b, "\nrxcheck: ruleset: ");
+    RXC__PUTS(b, "\nrxcheck: ruleset: ");
     rxc_buf_puts(b, p->name);
-    rxc_buf_puts(b, " ");
+    RXC__PUTS(b, " ");
     rxc_buf_puts(b, p->version);
-    rxc_buf_puts(b, " ");
+    RXC__PUTS(b, " ");
     rxc_buf_puts(b, p->hash);
   }
-  rxc_buf_puts(b, "\n");
+  RXC__PUTS(b, "\n");
 }
