@@ -221,8 +221,14 @@ static num_result parse_mg(rxc_str s, double *out) {
   int neg = 0;
   if (i < s.len && (s.ptr[i] == '+' || s.ptr[i] == '-'))
     neg = s.ptr[i++] == '-';
+  /* Up to 18 significant digits are kept exactly in mant; frac counts the
+   * fraction digits behind them, leading zeros included, so "0.000…01"
+   * with any number of zeros scales correctly (and no table is indexed
+   * past its end). Fraction digits past 18 significant ones are below any
+   * dose that matters and are dropped. */
   unsigned long long mant = 0;
-  int ndig = 0, frac = 0, big = 0, dot = 0;
+  int ndig = 0, sig = 0, big = 0, dot = 0;
+  size_t frac = 0;
   for (; i < s.len; i++) {
     int c = (unsigned char)s.ptr[i];
     if (c == '.' && !dot) {
@@ -231,15 +237,26 @@ static num_result parse_mg(rxc_str s, double *out) {
     }
     if (!rxc__isdigit(c)) return NUM_BAD;
     ndig++;
-    if (mant < 100000000000000000ULL) { /* 18 digits keep it exact */
+    if (mant == 0 && c == '0') {
+      if (dot) frac++;
+      continue;
+    }
+    if (sig < 18) {
       mant = mant * 10 + (unsigned)(c - '0');
+      sig++;
       if (dot) frac++;
     } else if (!dot) {
       big = 1; /* far beyond the range anyway */
     }
   }
   if (ndig == 0) return NUM_BAD;
-  double v = (double)mant / pow10[frac];
+  double v = (double)mant;
+  while (frac > 18 && v != 0) {
+    v /= 1e18;
+    frac -= 18;
+  }
+  if (frac > 18) frac = 18; /* v is 0 here */
+  v /= pow10[frac];
   if (big || v > MAX_MG) return NUM_RANGE;
   if (neg && v != 0) return NUM_RANGE;
   *out = v;
