@@ -283,6 +283,13 @@ static void on_row(int term, void *ud) {
   const rxc_record *rec;
   rxc_reject rej;
   r->number++;
+  if (r->cb && r->cb->on_row) {
+    r->stats.rows_read++;
+    if (r->cb->on_row(r->fields, n, start, r->number, r->cb->ud) != 0)
+      fail(r, RXC_ESTOP);
+    clear_record(r);
+    return;
+  }
   int k = rxc_builder_build(r->builder, r->fields, n, start, r->number, &rec,
                             &rej);
   if (k < 0) {
@@ -411,8 +418,23 @@ rxc_status rxc_reader_run(rxc_reader *r, FILE *in, const char *name,
   }
   ssize_t got;
   errno = 0;
-  while (r->status == RXC_OK &&
-         (got = getline(&r->line, &r->line_cap, in)) != -1) {
+  for (;;) {
+    if (r->status != RXC_OK) break;
+    if (r->opts.stop && *r->opts.stop) {
+      fail(r, RXC_ESTOP);
+      break;
+    }
+    got = getline(&r->line, &r->line_cap, in);
+    if (got == -1) {
+      /* A signal interrupted a read that was waiting (a pipe, a FIFO):
+       * stop when asked to, else read on. */
+      if (ferror(in) && errno == EINTR) {
+        clearerr(in);
+        errno = 0;
+        continue;
+      }
+      break;
+    }
     const char *p = r->line;
     size_t len = (size_t)got;
     r->lineno++;

@@ -1,10 +1,21 @@
 /*
  * cmd_batch.c - `rxcheck batch`: stream an export through the checker and
  * write one result per row, in input order, with rejects and a summary.
+ *
+ * Files named with --out, --rejects and --summary are written to a
+ * temporary file beside them and renamed into place only when the run
+ * succeeds, so an interrupted or failed run never leaves a half-written
+ * file that looks complete. SIGINT and SIGTERM stop the run cleanly (exit
+ * 130 and 143) with a summary of how far it got; a reader that closes the
+ * pipe (`rxcheck batch big.csv | head`) ends the run quietly.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -26,80 +37,163 @@ static const char batch_help[] =
     "  --fail-on SEVERITY   exit 1 when a finding is at or above SEVERITY:\n"
     "                       contraindicated, major, moderate, minor or info\n"
     "  --only-in-scope      write only rows whose drug a pack recognises\n"
-    "  --map SPEC           map columns: canonical=Header[,canonical=Header...]\n"
-    "  --max-field BYTES    longest field accepted (default 1M; K, M, G suffixes)\n"
     "  --explain            add to each result the conditions every rule compared\n"
     "                       and the near misses (an \"explain\" array in JSONL)\n"
+    "  --jobs N             check on N worker threads (parsing stays on one);\n"
+    "                       the output is the same for every N (default 1)\n"
+    "  --map SPEC           map columns: canonical=Header[,canonical=Header...]\n"
+    "  --max-field BYTES    longest field accepted (default 1M; K, M, G suffixes)\n"
     "  -h, --help           show this help\n"
     "\n"
+    "Files given with --out, --rejects and --summary appear only when the run\n"
+    "completes (they are written beside, then renamed into place).\n"
+    "\n"
     "Exit codes: 0 every row checked and nothing at or above --fail-on;\n"
-    "1 a finding at or above --fail-on; 2 usage error, unreadable input or\n"
-    "invalid rules; 3 finished, but some rows were rejected (when nothing\n"
-    "reached --fail-on).\n";
+    "1 a finding at or above --fail-on; 2 usage error, unreadable input,\n"
+    "invalid rules or a write error; 3 finished, but some rows were rejected\n"
+    "(when nothing reached --fail-on); 130 and 143 interrupted by SIGINT or\n"
+    "SIGTERM.\n";
 
-enum { FLUSH_AT = 1 << 16, MAX_STDERR_REJECTS = 10 };
+enum { MAX_STDERR_REJECTS = 10, OUT_BUFFER = 1 << 20 };
 
-typedef struct batch {
-  rxc_checker *checker;
-  const rxc_ruleset *rules;
-  rxc_format fmt;
-  int only_in_scope;
-  int fail_on;
-  FILE *out;
-  FILE *rejects;
+/* ---- outputs that appear only on success ---------------------------------- */
+
+typedef struct outfile {
+  const char *path; /* as given, or NULL for standard output */
+  char *tmp;        /* the temporary file beside it */
+  FILE *f;
+  int broken_pipe;
+} outfile;
+
+static int out_open(outfile *o, const char *path) {
+  memset(o, 0, sizeof *o);
+  o->path = path;
+  if (!path || strcmp(path, "-") == 0) {
+    o->path = NULL;
+    o->f = stdout;
+    return 0;
+  }
+  size_t n = strlen(path) + sizeof ".rxcheck-XXXXXX";
+  o->tmp = malloc(n);
+  if (!o->tmp) {
+    cli_error("out of memory");
+    return -1;
+  }
+  snprintf(o->tmp, n, "%s.rxcheck-XXXXXX", path);
+  int fd = mkstemp(o->tmp);
+  if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
+    cli_error("cannot write '%s': %s", path, strerror(errno));
+    if (fd >= 0) close(fd);
+    free(o->tmp);
+    o->tmp = NULL;
+    return -1;
+  }
+  /* mkstemp makes the file private (0600); give it the usual mode. */
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  return 0;
+}
+
+static int out_write(outfile *o, const char *data, size_t n) {
+  if (n && fwrite(data, 1, n, o->f) != n) {
+    if (errno == EPIPE) o->broken_pipe = 1;
+    return -1;
+  }
+  return 0;
+}
+
+/* Flushes and, for a file, renames it into place (keep) or removes it.
+ * Returns 0, or -1 after printing the error. */
+static int out_close(outfile *o, int keep) {
+  int rc = 0;
+  if (!o->f) return 0;
+  if (fflush(o->f) != 0 || ferror(o->f)) {
+    if (errno == EPIPE) o->broken_pipe = 1;
+    rc = -1;
+  }
+  if (o->f != stdout && fclose(o->f) != 0) rc = -1;
+  o->f = NULL;
+  if (rc != 0 && !o->broken_pipe)
+    cli_error("writing '%s' failed: %s", o->path ? o->path : "standard output",
+              strerror(errno));
+  if (o->tmp) {
+    if (keep && rc == 0 && rename(o->tmp, o->path) != 0) {
+      cli_error("cannot write '%s': %s", o->path, strerror(errno));
+      rc = -1;
+    }
+    if (!keep || rc != 0) unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+  }
+  return rc;
+}
+
+/* ---- signals ---------------------------------------------------------------- */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+static void install_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  /* A closed pipe shows up as EPIPE on write, handled quietly. */
+  signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- the sink ------------------------------------------------------------------ */
+
+typedef struct batch_run {
+  outfile out, rejects;
   const char *input_name;
-  rxc_buf buf;
-  rxc_buf rejbuf;
-  rxc_tally tally;
   unsigned long rejects_shown;
-  int failed; /* a write or memory failure stopped the run */
-} batch;
+} batch_run;
 
-static int flush(batch *b, int force) {
-  if (b->buf.len && (force || b->buf.len >= FLUSH_AT)) {
-    if (cli_write(b->out, &b->buf) != 0) return -1;
-    b->buf.len = 0;
-  }
-  if (b->rejbuf.len && (force || b->rejbuf.len >= FLUSH_AT)) {
-    if (cli_write(b->rejects, &b->rejbuf) != 0) return -1;
-    b->rejbuf.len = 0;
-  }
-  return 0;
+static int sink_write(const char *data, size_t n, void *ud) {
+  batch_run *b = ud;
+  return out_write(&b->out, data, n);
 }
 
-static int on_header(const rxc_schema *schema, void *ud) {
-  batch *b = ud;
-  rxc_format_header(&b->buf, b->fmt, schema);
-  return 0;
-}
-
-static int on_record(const rxc_record *rec, void *ud) {
-  batch *b = ud;
-  const rxc_result *res;
-  if (rxc_checker_check(b->checker, rec, &res) != RXC_OK) {
-    cli_error("out of memory at line %lu", rec->line);
-    b->failed = 1;
-    return 1;
+static int sink_reject(const rxc_reject *rej, void *ud) {
+  batch_run *b = ud;
+  if (b->rejects.f) {
+    rxc_buf line = {0};
+    rxc_format_reject(&line, rej);
+    int rc = line.failed ? -1 : out_write(&b->rejects, line.data, line.len);
+    rxc_buf_free(&line);
+    return rc;
   }
-  rxc_tally_add(&b->tally, res, b->fail_on);
-  if (!b->only_in_scope || res->status != RXC_V_OUT_OF_SCOPE)
-    rxc_format_result(&b->buf, b->fmt, b->rules, rec, res);
-  if (flush(b, 0) != 0) {
-    b->failed = 1;
-    return 1;
-  }
-  return 0;
-}
-
-static int on_reject(const rxc_reject *rej, void *ud) {
-  batch *b = ud;
-  if (b->rejects) {
-    rxc_format_reject(&b->rejbuf, rej);
-  } else if (b->rejects_shown++ < MAX_STDERR_REJECTS) {
+  if (b->rejects_shown++ < MAX_STDERR_REJECTS)
     cli_error("%s:%lu:%lu: row rejected: %s", b->input_name, rej->line,
               rej->column, rej->message);
-  }
   return 0;
+}
+
+static int write_summary(const char *path, const char *input_name,
+                         const rxc_read_stats *stats, const rxc_tally *tally,
+                         const rxc_ruleset *rules) {
+  rxc_buf sum = {0};
+  int rc = 0;
+  if (path) {
+    rxc_format_summary_json(&sum, input_name, stats, tally, rules);
+    outfile f;
+    if (out_open(&f, path) != 0) {
+      rc = -1;
+    } else {
+      int bad = sum.failed || out_write(&f, sum.data, sum.len) != 0;
+      if (out_close(&f, !bad) != 0 || bad) rc = -1;
+    }
+  } else {
+    rxc_format_summary_text(&sum, input_name, stats, tally, rules);
+    if (cli_write(stderr, &sum) != 0) rc = -1;
+  }
+  rxc_buf_free(&sum);
+  return rc;
 }
 
 int cmd_batch(int argc, char **argv) {
@@ -115,18 +209,17 @@ int cmd_batch(int argc, char **argv) {
       {"map", required_argument, NULL, 'm'},
       {"max-field", required_argument, NULL, 'M'},
       {"explain", no_argument, NULL, 'x'},
+      {"jobs", required_argument, NULL, 'J'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  int explain = 0;
   const char *rules_dir = NULL, *out_path = NULL, *rejects_path = NULL,
              *summary_path = NULL;
-  batch b;
-  memset(&b, 0, sizeof b);
-  b.fmt = RXC_FORMAT_JSONL;
-  b.fail_on = -1;
-  rxc_input_options io;
-  memset(&io, 0, sizeof io);
-  io.default_country = getenv("RXCHECK_COUNTRY");
+  rxc_pipeline_options po;
+  memset(&po, 0, sizeof po);
+  po.jobs = 1;
+  po.format = RXC_FORMAT_JSONL;
+  po.fail_on = -1;
+  po.input.default_country = getenv("RXCHECK_COUNTRY");
 
   optind = 1;
   opterr = 0;
@@ -135,27 +228,36 @@ int cmd_batch(int argc, char **argv) {
     switch (c) {
       case 'r': rules_dir = optarg; break;
       case 'f':
-        if (!rxc_format_parse(optarg, &b.fmt))
+        if (!rxc_format_parse(optarg, &po.format))
           return cli_usage("batch", "--format must be jsonl, csv or text");
         break;
       case 'o': out_path = optarg; break;
       case 'j': rejects_path = optarg; break;
       case 's': summary_path = optarg; break;
-      case 'c': io.default_country = optarg; break;
+      case 'c': po.input.default_country = optarg; break;
       case 'F': {
         rxc_severity sev;
         if (!rxc_severity_parse(optarg, &sev))
           return cli_usage("batch",
                            "--fail-on must be contraindicated, major, "
                            "moderate, minor or info");
-        b.fail_on = (int)sev;
+        po.fail_on = (int)sev;
         break;
       }
-      case 'i': b.only_in_scope = 1; break;
-      case 'x': explain = 1; break;
-      case 'm': io.map = optarg; break;
+      case 'i': po.only_in_scope = 1; break;
+      case 'x': po.explain = 1; break;
+      case 'J': {
+        char *end = NULL;
+        long j = strtol(optarg, &end, 10);
+        if (!*optarg || *end || j < 1 || j > 64)
+          return cli_usage("batch", "--jobs takes a number from 1 to 64");
+        po.jobs = (int)j;
+        break;
+      }
+      case 'm': po.input.map = optarg; break;
       case 'M':
-        if (cli_parse_size("batch", "--max-field", optarg, &io.max_field))
+        if (cli_parse_size("batch", "--max-field", optarg,
+                           &po.input.max_field))
           return EXIT_USAGE;
         break;
       case 'h': fputs(batch_help, stdout); return EXIT_OK;
@@ -169,81 +271,79 @@ int cmd_batch(int argc, char **argv) {
     return cli_usage("batch", "expected one input file, got %d",
                      argc - optind);
   const char *in_path = optind < argc ? argv[optind] : "-";
+  batch_run b;
+  memset(&b, 0, sizeof b);
   b.input_name = strcmp(in_path, "-") == 0 ? "<stdin>" : in_path;
 
   rxc_ruleset *rules = NULL;
   if (cli_load_rules(rules_dir, &rules) != EXIT_OK) return EXIT_USAGE;
-  b.rules = rules;
 
   int rc = EXIT_USAGE;
-  rxc_reader *reader = NULL;
-  FILE *in = NULL;
-  b.out = NULL;
-  if (rxc_checker_new(rules, &b.checker) != RXC_OK ||
-      rxc_reader_new(&io, &reader) != RXC_OK) {
-    cli_error("out of memory");
-    goto done;
-  }
-  rxc_checker_set_explain(b.checker, explain);
-  if (!(in = cli_open_in(in_path))) goto done;
-  if (!(b.out = cli_open_out(out_path))) goto done;
+  FILE *in = cli_open_in(in_path);
+  if (!in) goto done;
+  if (out_open(&b.out, out_path) != 0) goto done;
+  if (b.out.f == stdout) setvbuf(stdout, NULL, _IOFBF, OUT_BUFFER);
   if (rejects_path) {
-    if (!(b.rejects = cli_open_out(rejects_path))) goto done;
-    rxc_buf_puts(&b.rejbuf, "line,column,reason\n");
+    if (out_open(&b.rejects, rejects_path) != 0) goto done;
+    out_write(&b.rejects, "line,column,reason\n", 19);
   }
+  install_signals();
+  po.stop = &stop_signal;
 
-  rxc_reader_callbacks cb = {on_header, on_record, on_reject, &b};
+  rxc_pipeline_sink sink = {sink_write, sink_reject, &b};
+  rxc_read_stats stats;
+  rxc_tally tally;
   rxc_error err;
   memset(&err, 0, sizeof err);
-  rxc_status st = rxc_reader_run(reader, in, b.input_name, &cb, &err);
-  if (flush(&b, 1) != 0) b.failed = 1;
-  if (b.failed) goto done;
-  if (st != RXC_OK) {
-    if (err.line)
+  rxc_status st =
+      rxc_pipeline_run(rules, &po, in, b.input_name, &sink, &stats, &tally, &err);
+  int interrupted = st == RXC_ESTOP && stop_signal;
+  int broken_pipe = b.out.broken_pipe;
+  int ok = st == RXC_OK;
+
+  if (!ok && !interrupted && !broken_pipe) {
+    if (st == RXC_EIO && !err.message[0])
+      ; /* a write error: reported when the file is closed below */
+    else if (err.line)
       cli_error("%s:%lu:%lu: %s", b.input_name, err.line, err.column,
                 err.message);
     else
       cli_error("%s: %s", b.input_name,
                 err.message[0] ? err.message : rxc_strerror(st));
+  }
+  /* Close the outputs: renamed into place only after a complete run. */
+  if (out_close(&b.out, ok) != 0) ok = 0;
+  broken_pipe |= b.out.broken_pipe;
+  if (out_close(&b.rejects, ok) != 0) ok = 0;
+  if (broken_pipe) {
+    rc = 128 + SIGPIPE; /* quietly, like any filter whose reader left */
     goto done;
   }
-
-  const rxc_read_stats *stats = rxc_reader_stats(reader);
-  if (!b.rejects && stats->rejected > MAX_STDERR_REJECTS)
+  if (!b.rejects.path && stats.rejected > MAX_STDERR_REJECTS)
     cli_error("%lu more rejected rows not shown (use --rejects FILE)",
-              stats->rejected - MAX_STDERR_REJECTS);
-  rxc_buf sum = {0};
-  if (summary_path) {
-    rxc_format_summary_json(&sum, b.input_name, stats, &b.tally, rules);
-    FILE *sf = cli_open_out(summary_path);
-    if (!sf || cli_write(sf, &sum) != 0 || cli_close(sf, summary_path)) {
-      rxc_buf_free(&sum);
-      goto done;
-    }
-  } else {
-    rxc_format_summary_text(&sum, b.input_name, stats, &b.tally, rules);
-    fflush(b.out);
-    if (cli_write(stderr, &sum) != 0) {
-      rxc_buf_free(&sum);
-      goto done;
-    }
+              stats.rejected - MAX_STDERR_REJECTS);
+  if (interrupted) {
+    cli_error("interrupted at line %lu: %lu rows checked, %lu rejected; "
+              "no output file was written",
+              stats.lines, stats.valid, stats.rejected);
+    write_summary(NULL, b.input_name, &stats, &tally, rules);
+    rc = 128 + (int)stop_signal;
+    goto done;
   }
-  rxc_buf_free(&sum);
-  if (b.fail_on >= 0 && b.tally.records_at_or_above)
+  if (!ok) goto done;
+  if (write_summary(summary_path, b.input_name, &stats, &tally, rules) != 0)
+    goto done;
+  if (po.fail_on >= 0 && tally.records_at_or_above)
     rc = EXIT_FINDINGS;
-  else if (stats->rejected)
+  else if (stats.rejected)
     rc = EXIT_REJECTS;
   else
     rc = EXIT_OK;
 
 done:
-  if (b.out && cli_close(b.out, out_path) != 0) rc = EXIT_USAGE;
-  if (b.rejects && cli_close(b.rejects, rejects_path) != 0) rc = EXIT_USAGE;
+  out_close(&b.out, 0);
+  out_close(&b.rejects, 0);
   if (in && in != stdin) fclose(in);
-  rxc_buf_free(&b.buf);
-  rxc_buf_free(&b.rejbuf);
-  rxc_reader_free(reader);
-  rxc_checker_free(b.checker);
   rxc_ruleset_free(rules);
   return rc;
 }

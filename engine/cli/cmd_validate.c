@@ -274,7 +274,7 @@ int cmd_validate(int argc, char **argv) {
     rxc_buf_puts(&v.rejbuf, "line,column,reason\n");
   }
 
-  rxc_reader_callbacks cb = {on_header, on_record, on_reject, &v};
+  rxc_reader_callbacks cb = {on_header, on_record, on_reject, &v, NULL};
   rxc_error err;
   memset(&err, 0, sizeof err);
   rxc_status st = rxc_reader_run(reader, in, v.input_name, &cb, &err);

@@ -2,6 +2,8 @@
  * main.c - the rxcheck command: global options and dispatch to the
  * subcommands. Everything else lives in the library.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,7 +79,9 @@ int main(int argc, char **argv) {
   }
   /* A full disk must not go unnoticed (jq does the same). */
   if (fflush(stdout) != 0 || ferror(stdout)) {
-    cli_error("writing output failed");
+    /* A reader that left (`| head`) is no error to report. */
+    if (errno == EPIPE) return 128 + SIGPIPE;
+    cli_error("writing output failed: %s", strerror(errno));
     return EXIT_USAGE;
   }
   return rc;

@@ -12,6 +12,7 @@
 #ifndef RXCHECK_INPUT_H
 #define RXCHECK_INPUT_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "common.h"
@@ -172,6 +173,10 @@ typedef struct rxc_input_options {
   const char *map;             /* --map, or NULL */
   const char *default_country; /* --country, or NULL */
   rxc_date today;              /* run date; year 0 = rxc_date_today() */
+  /* When non-NULL and set non-zero (a signal handler), the reader stops
+   * before the next line with RXC_ESTOP; a read interrupted by a signal is
+   * retried after that check. */
+  volatile sig_atomic_t *stop;
 } rxc_input_options;
 
 typedef struct rxc_builder rxc_builder;
@@ -209,6 +214,13 @@ typedef struct rxc_reader_callbacks {
   /* Called for every rejected row; a non-zero return stops the run. */
   int (*on_reject)(const rxc_reject *rej, void *ud);
   void *ud;
+  /* Raw mode, when set: every data row is handed over as read, before any
+   * normalisation (on_record is not called, and the caller builds and
+   * counts valid and rejected rows itself, e.g. on worker threads). Rows
+   * the reader itself cannot parse (quoting) still go to on_reject. The
+   * fields are valid during the call only. */
+  int (*on_row)(const rxc_str *fields, size_t n, unsigned long line,
+                unsigned long number, void *ud);
 } rxc_reader_callbacks;
 
 typedef struct rxc_reader rxc_reader;

@@ -15,6 +15,7 @@
 #include "common.h"
 #include "input.h"
 #include "output.h"
+#include "pipeline.h"
 #include "rules.h"
 
 #endif

@@ -125,7 +125,7 @@ static rxc_status run_once(const rxc_input_options *o, const char *in,
   chunked c = {in, len, 0, chunk};
   FILE *f = open_chunked(&c);
   memset(e, 0, sizeof *e);
-  rxc_reader_callbacks cb = {on_header, on_record, on_reject, e};
+  rxc_reader_callbacks cb = {on_header, on_record, on_reject, e, NULL};
   rxc_status st = rxc_reader_run(r, f, "test.csv", &cb, err);
   *stats = *rxc_reader_stats(r);
   fclose(f);
@@ -280,7 +280,7 @@ static void test_invalid_utf8_rejected(void **state) {
 
 static void test_field_longer_than_limit_rejected(void **state) {
   (void)state;
-  rxc_input_options o = {8, NULL, NULL, {0, 0, 0}};
+  rxc_input_options o = {8, NULL, NULL, {0, 0, 0}, NULL};
   CHECK(&o, "drug_name,dx\n123456789,x\n12345678,x\n",
         {"J2:1:too-long\nR3:2:12345678|x\n", 2, 1, 1, 0, 3});
 }
@@ -290,7 +290,7 @@ static void test_runaway_quoted_field_skipped_to_its_end(void **state) {
   /* A quoted field that outgrows the limit across lines is rejected at
    * once; reading resumes after its closing quote, so one stray quote does
    * not buffer the rest of the file. */
-  rxc_input_options o = {8, NULL, NULL, {0, 0, 0}};
+  rxc_input_options o = {8, NULL, NULL, {0, 0, 0}, NULL};
   CHECK(&o,
         "drug_name,dx\n\"aaaaaaaaaa\nbbbbbbbbbbbb\ncc\"\"c\",x\nok,y\n"
         "\"dddddddddddd\neeee\"\nok2,z\n",
@@ -337,14 +337,14 @@ static int collect_message(const rxc_reject *rej, void *ud) {
 
 static void test_reject_message_never_holds_the_value(void **state) {
   (void)state;
-  rxc_input_options o = {4, NULL, NULL, {0, 0, 0}};
+  rxc_input_options o = {4, NULL, NULL, {0, 0, 0}, NULL};
   const char in[] = "drug_name,dx\nSECRETVALUE,x\nSECRET\"X,x\n\"SECRET";
   rxc_reader *r = NULL;
   assert_int_equal(rxc_reader_new(&o, &r), RXC_OK);
   FILE *f = fmemopen((void *)in, sizeof in - 1, "r");
   messages m;
   memset(&m, 0, sizeof m);
-  rxc_reader_callbacks cb = {NULL, NULL, collect_message, &m};
+  rxc_reader_callbacks cb = {NULL, NULL, collect_message, &m, NULL};
   rxc_error err;
   assert_int_equal(rxc_reader_run(r, f, "t.csv", &cb, &err), RXC_OK);
   assert_int_equal(rxc_reader_stats(r)->rejected, 3);
@@ -422,7 +422,7 @@ static void test_callback_stops_the_run(void **state) {
   events e;
   memset(&e, 0, sizeof e);
   e.stop_after = 2;
-  rxc_reader_callbacks cb = {NULL, on_record, on_reject, &e};
+  rxc_reader_callbacks cb = {NULL, on_record, on_reject, &e, NULL};
   rxc_error err;
   assert_int_equal(rxc_reader_run(r, f, "t.csv", &cb, &err), RXC_ESTOP);
   assert_string_equal(e.text, "R2:1:a\nR3:2:b\n");
@@ -442,7 +442,7 @@ static void test_reader_reusable_across_runs(void **state) {
     FILE *f = fmemopen((void *)in, sizeof in - 1, "r");
     events e;
     memset(&e, 0, sizeof e);
-    rxc_reader_callbacks cb = {on_header, on_record, on_reject, &e};
+    rxc_reader_callbacks cb = {on_header, on_record, on_reject, &e, NULL};
     rxc_error err;
     assert_int_equal(rxc_reader_run(r, f, "t.csv", &cb, &err), RXC_OK);
     assert_string_equal(e.text, "R2:1:a\\nb|1\nJ4:2:field-count\n");
@@ -472,7 +472,7 @@ static void test_no_allocation_per_row(void **state) {
   rxc_reader *r = NULL;
   assert_int_equal(rxc_reader_new(NULL, &r), RXC_OK);
   FILE *f = fmemopen((void *)in, sizeof in - 1, "r");
-  rxc_reader_callbacks cb = {NULL, fail_allocations, NULL, NULL};
+  rxc_reader_callbacks cb = {NULL, fail_allocations, NULL, NULL, NULL};
   rxc_error err;
   rxc_status st = rxc_reader_run(r, f, "t.csv", &cb, &err);
   rxc__alloc_fail_after(-1);

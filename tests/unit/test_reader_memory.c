@@ -74,12 +74,12 @@ static long peak_kib(void) {
 
 static void read_export(const char *path, unsigned long rows) {
   rxc_reader *r = NULL;
-  rxc_input_options o = {0, NULL, NULL, {2024, 12, 31}};
+  rxc_input_options o = {0, NULL, NULL, {2024, 12, 31}, NULL};
   assert_int_equal(rxc_reader_new(&o, &r), RXC_OK);
   FILE *f = fopen(path, "r");
   assert_non_null(f);
   counts c = {0, 0};
-  rxc_reader_callbacks cb = {NULL, on_record, on_reject, &c};
+  rxc_reader_callbacks cb = {NULL, on_record, on_reject, &c, NULL};
   rxc_error err;
   rxc_status st = rxc_reader_run(r, f, path, &cb, &err);
   if (st != RXC_OK) fail_msg("%s", err.message);

@@ -1,0 +1,65 @@
+/*
+ * rxcheck/pipeline.h - checking a whole export: read, normalise, check and
+ * format every row, in input order, on one thread or several.
+ *
+ * Parsing stays on the calling thread (libcsv is sequential); with jobs > 1
+ * the rows are copied into batches that worker threads normalise, check and
+ * format, each with its own builder and checker, and the batches are handed
+ * to the sink strictly in input order. The bytes the sink receives are the
+ * same for every number of jobs. Memory stays bounded: a fixed pool of
+ * batches is reused, so a slow sink makes the reader wait.
+ */
+#ifndef RXCHECK_PIPELINE_H
+#define RXCHECK_PIPELINE_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "common.h"
+#include "input.h"
+#include "output.h"
+#include "rules.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rxc_pipeline_options {
+  int jobs;                /* 1: all on the calling thread; at most 64 */
+  rxc_input_options input; /* reader and builder options */
+  rxc_format format;
+  int only_in_scope;       /* leave out-of-scope rows out of the output */
+  int explain;             /* add explanations (rxc_checker_set_explain) */
+  int fail_on;             /* severity counted in the tally, or -1 */
+  /* When non-NULL and set non-zero (e.g. by a signal handler), reading
+   * stops at the next row; what was read so far is still checked and
+   * written, and the run returns RXC_ESTOP. */
+  volatile sig_atomic_t *stop;
+} rxc_pipeline_options;
+
+typedef struct rxc_pipeline_sink {
+  /* Formatted output (the CSV header first, then results), in input order.
+   * A non-zero return stops the run with RXC_EIO. */
+  int (*write)(const char *data, size_t n, void *ud);
+  /* Every rejected row, in input order; may be NULL. A non-zero return
+   * stops the run with RXC_EIO. */
+  int (*reject)(const rxc_reject *rej, void *ud);
+  void *ud;
+} rxc_pipeline_sink;
+
+/* Runs the whole export. On return *stats and *tally hold the counts of
+ * what was read and checked (also after an error or a stop), with
+ * rows_read == valid + rejected. Returns RXC_OK, RXC_EHEADER (no usable
+ * header; err says why), RXC_EIO (reading failed or the sink refused),
+ * RXC_ESTOP (stopped by opts->stop), RXC_ENOMEM, or RXC_EUSAGE for bad
+ * options. */
+RXC_API RXC_NODISCARD rxc_status rxc_pipeline_run(
+    const rxc_ruleset *rs, const rxc_pipeline_options *opts, FILE *in,
+    const char *name, const rxc_pipeline_sink *sink, rxc_read_stats *stats,
+    rxc_tally *tally, rxc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

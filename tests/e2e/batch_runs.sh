@@ -1,0 +1,102 @@
+#!/bin/sh
+# How batch runs behave as a pipeline step (issues 6 and 7):
+# - --jobs 1, 2 and 3 give byte-identical results, rejects and summaries,
+#   on the fixtures and on a generated 100,000-row export;
+# - files named with --out/--rejects/--summary appear only when the run
+#   completes: an interrupted run (SIGINT, SIGTERM) leaves none, exits
+#   130/143 and says how far it got;
+# - a reader that closes the pipe ends the run quietly;
+# - a write error (/dev/full) is reported and exits non-zero.
+# Env: RXCHECK, SRC, WORK, GEN_EXPORT (tests/bench/gen-export).
+set -u
+: "${RXCHECK:?}" "${SRC:?}" "${WORK:?}" "${GEN_EXPORT:?}"
+mkdir -p "$WORK"
+rm -f "$WORK"/*
+fails=0
+fail() {
+  echo "FAIL: $*"
+  fails=$((fails + 1))
+}
+
+# ---- --jobs: the same bytes for every number of jobs ---------------------
+"$GEN_EXPORT" 100000 11 >"$WORK/100k.csv"
+for input in "$SRC/fixtures/sample_export.csv" \
+  "$SRC/fixtures/fluvoxamine_golden/export.csv" \
+  "$SRC/fixtures/batch_mini/input.csv" "$WORK/100k.csv"; do
+  base=$(basename "$input" .csv)
+  rules=""
+  [ "$base" = input ] && rules="--rules $SRC/tests/packs/mini"
+  for fmt in jsonl csv; do
+    for j in 1 2 3; do
+      # shellcheck disable=SC2086
+      "$RXCHECK" batch $rules --jobs "$j" --format "$fmt" --explain \
+        --rejects "$WORK/$base.$fmt.$j.rej" --summary "$WORK/$base.$fmt.$j.sum" \
+        "$input" >"$WORK/$base.$fmt.$j.out" 2>/dev/null
+      rc=$?
+      [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "$base --jobs $j: exit $rc"
+      sed 's/"input":"[^"]*",//' "$WORK/$base.$fmt.$j.sum" >"$WORK/$base.$fmt.$j.sumx"
+    done
+    for j in 2 3; do
+      for kind in out rej sumx; do
+        cmp -s "$WORK/$base.$fmt.1.$kind" "$WORK/$base.$fmt.$j.$kind" ||
+          fail "$base ($fmt): --jobs $j $kind differs from --jobs 1"
+      done
+    done
+  done
+done
+grep -q '"rows_read":100000,' "$WORK/100k.jsonl.2.sum" ||
+  fail "100k export: rows_read is not 100000"
+
+# ---- interrupted runs leave no output file --------------------------------
+# A FIFO that never closes keeps the run waiting for input, so the signal
+# arrives mid-run.
+for sig in INT TERM; do
+  fifo="$WORK/in.$sig.fifo"
+  mkfifo "$fifo"
+  "$RXCHECK" batch --jobs 2 --out "$WORK/out.$sig.jsonl" \
+    --rejects "$WORK/rej.$sig.csv" --summary "$WORK/sum.$sig.json" \
+    "$fifo" 2>"$WORK/err.$sig" &
+  pid=$!
+  exec 9>"$fifo"
+  head -5000 "$WORK/100k.csv" >&9
+  sleep 1
+  kill -"$sig" "$pid"
+  wait "$pid"
+  rc=$?
+  exec 9>&-
+  want=130
+  [ "$sig" = TERM ] && want=143
+  [ "$rc" -eq "$want" ] || fail "SIG$sig: exit $rc, expected $want"
+  for f in "$WORK/out.$sig.jsonl" "$WORK/rej.$sig.csv" "$WORK/sum.$sig.json"; do
+    [ -e "$f" ] && fail "SIG$sig: $f was written by an interrupted run"
+  done
+  ls "$WORK" | grep -q 'rxcheck-' && fail "SIG$sig: a temporary file was left"
+  grep -q 'interrupted at line' "$WORK/err.$sig" ||
+    fail "SIG$sig: no word of how far it got"
+  grep -q 'rows read' "$WORK/err.$sig" || fail "SIG$sig: no summary"
+done
+
+# ---- a closed pipe ends the run quietly -----------------------------------
+"$RXCHECK" batch "$WORK/100k.csv" 2>"$WORK/pipe.err" | head -1 >/dev/null
+[ -s "$WORK/pipe.err" ] && fail "closed pipe: wrote to stderr: $(head -2 "$WORK/pipe.err")"
+
+# ---- write errors are reported ----------------------------------------------
+if [ -w /dev/full ]; then
+  "$RXCHECK" batch "$SRC/fixtures/sample_export.csv" >/dev/full 2>"$WORK/full.err"
+  rc=$?
+  [ "$rc" -eq 2 ] || fail "/dev/full: exit $rc, expected 2"
+  grep -q 'writing .* failed' "$WORK/full.err" || fail "/dev/full: no error message"
+fi
+
+# ---- a complete run renames its files into place ----------------------------
+"$RXCHECK" batch --out "$WORK/done.jsonl" --rejects "$WORK/done.rej" \
+  "$SRC/fixtures/sample_export.csv" 2>/dev/null
+[ -s "$WORK/done.jsonl" ] && [ -s "$WORK/done.rej" ] ||
+  fail "a complete run did not leave its files"
+ls "$WORK" | grep -q 'rxcheck-' && fail "a temporary file was left by a complete run"
+
+if [ "$fails" -ne 0 ]; then
+  echo "batch_runs.sh: $fails failure(s)"
+  exit 1
+fi
+echo "batch_runs.sh: all passed"
