@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "result_names.h"
 #include "rules_load.h"
 #include "strutil.h"
 
@@ -51,17 +52,6 @@ static const char *const field_names[] = {
 #undef RXC_X_
         NULL};
 
-static const char *const verdict_names[] = {
-#define RXC_X_(name, text) text,
-    RXC_VERDICT_MAP(RXC_X_)
-#undef RXC_X_
-};
-
-static const char *const severity_names[] = {
-#define RXC_X_(name, text) text,
-    RXC_SEVERITY_MAP(RXC_X_)
-#undef RXC_X_
-};
 
 /* ---- a small growable string, for derived texts ------------------------ */
 
@@ -633,7 +623,7 @@ static void read_regulatory(pb *b) {
 
 static int parse_severity(const char *s, rxc_severity *out) {
   for (int i = 0; i < RXC_SEV__COUNT; i++)
-    if (!strcmp(s, severity_names[i])) return *out = (rxc_severity)i, 1;
+    if (!strcmp(s, rxc__severity_names[i])) return *out = (rxc_severity)i, 1;
   return 0;
 }
 
@@ -674,7 +664,7 @@ static void read_findings(pb *b) {
     const rxc__ynode *sev = rxc__ld_get(ld, m, "severity", 1, what);
     const char *s = rxc__ld_text(ld, sev, "severity");
     if (s && !parse_severity(s, &f->severity)) {
-      const char *hint = rxc__ld_suggest(s, severity_names, RXC_SEV__COUNT);
+      const char *hint = rxc__ld_suggest(s, rxc__severity_names, RXC_SEV__COUNT);
       rxc__ld_error(ld, sev,
                     "unknown severity '%s' (expected contraindicated, major, "
                     "moderate, minor or info)%s%s%s",
@@ -797,9 +787,9 @@ static void read_expect(pb *b, const rxc__ynode *e, rxc__test_case *t) {
     const char *s = rxc__ld_text(ld, st, "status");
     int ok = 0;
     for (int i = 0; s && i < RXC_V__COUNT; i++)
-      if (!strcmp(s, verdict_names[i])) ok = 1;
+      if (!strcmp(s, rxc__verdict_names[i])) ok = 1;
     if (s && !ok) {
-      const char *hint = rxc__ld_suggest(s, verdict_names, RXC_V__COUNT);
+      const char *hint = rxc__ld_suggest(s, rxc__verdict_names, RXC_V__COUNT);
       rxc__ld_error(ld, st,
                     "unknown status '%s' (expected approved, off-label, "
                     "unknown, no-indication or out-of-scope)%s%s%s",
@@ -1095,7 +1085,7 @@ static void rule_infos(pb *b) {
       info->kind = "regulatory";
       src = r->source;
       sbuf sb = {0};
-      sb_puts(&sb, verdict_names[r->status]);
+      sb_puts(&sb, rxc__verdict_names[r->status]);
       sb_puts(&sb, ":");
       for (size_t j = 0; j < r->njur; j++) {
         sb_puts(&sb, j ? "," : " ");
@@ -1123,7 +1113,7 @@ static void rule_infos(pb *b) {
       info->id = f->id;
       info->kind = f->kind;
       info->summary = f->message;
-      info->severity = severity_names[f->severity];
+      info->severity = rxc__severity_names[f->severity];
       src = f->source;
     }
     info->pack = p->info.name;
