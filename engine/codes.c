@@ -3,8 +3,10 @@
  *
  * Diagnosis and drug codes arrive as "system:code" or bare. ICD codes are
  * folded to upper case without the dot so that "f40.10", "F4010" and
- * "icd10:F40.10" compare equal; the system of a bare code is inferred from
- * its shape, as documented in rules/README.md.
+ * "icd10:F40.10" compare equal (ICD-9: "300.3" and "3003"); the system of
+ * a bare code is inferred from its shape, as documented in rules/README.md:
+ * for diagnoses ICD-10, SNOMED CT or ICD-9 (with E codes such as E950.0;
+ * V codes and dotless E codes need "icd9:"), for drugs RxNorm, ATC or BNF.
  */
 #include <string.h>
 
@@ -31,7 +33,8 @@ static const struct {
     {"icd10cm", RXC_SYS_ICD10},  {"icd-10-cm", RXC_SYS_ICD10},
     {"icd10-cm", RXC_SYS_ICD10}, {"icd9", RXC_SYS_ICD9},
     {"icd-9", RXC_SYS_ICD9},     {"icd9cm", RXC_SYS_ICD9},
-    {"icd-9-cm", RXC_SYS_ICD9},  {"snomed", RXC_SYS_SNOMED},
+    {"icd-9-cm", RXC_SYS_ICD9},  {"icd9-cm", RXC_SYS_ICD9},
+    {"icd-10cm", RXC_SYS_ICD10}, {"snomed", RXC_SYS_SNOMED},
     {"snomedct", RXC_SYS_SNOMED}, {"snomed-ct", RXC_SYS_SNOMED},
     {"sct", RXC_SYS_SNOMED},     {"rxnorm", RXC_SYS_RXNORM},
     {"rxcui", RXC_SYS_RXNORM},   {"ndc", RXC_SYS_NDC},
@@ -106,6 +109,22 @@ static int atc_shape(rxc_str s) {
   return s.len == 7;
 }
 
+/* BNF (England): a chemical substance code, 7 digits then 2 letters or
+ * digits (0403030L0), or a product (11) or presentation (15) code that
+ * extends it with letters and digits (0403030L0AAAAAA). At least one
+ * letter, so an all-digit code stays RxNorm. */
+static int bnf_shape(rxc_str s) {
+  if (s.len != 9 && s.len != 11 && s.len != 15) return 0;
+  int letters = 0;
+  for (size_t i = 0; i < s.len; i++) {
+    int c = (unsigned char)s.ptr[i];
+    if (i < 7 ? !rxc__isdigit(c) : !(rxc__isdigit(c) || rxc__isalpha(c)))
+      return 0;
+    letters += rxc__isalpha(c) != 0;
+  }
+  return letters > 0;
+}
+
 /* Copies s to buf, upper-cased, without dots when strip_dot. */
 static rxc_str fold(rxc_str s, char *buf, int upper, int strip_dot) {
   size_t n = 0;
@@ -143,6 +162,8 @@ int rxc_code_parse(const char *s, size_t len, int is_drug, char *buf,
         sys = RXC_SYS_RXNORM;
       else if (atc_shape(item))
         sys = RXC_SYS_ATC;
+      else if (bnf_shape(item))
+        sys = RXC_SYS_BNF;
     } else {
       if (icd10_shape(item))
         sys = RXC_SYS_ICD10;

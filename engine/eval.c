@@ -717,18 +717,22 @@ static rxc_status map_indications(rxc_checker *c) {
   for (size_t d = 0; d < r->ndx; d++) {
     const rxc_code *dx = &r->dx[d];
     if (dx->system == RXC_SYS_NONE) continue;
-    /* The same code twice in one row is one diagnosis. */
-    int repeated = 0;
-    for (size_t e = 0; e < d && !repeated; e++)
-      repeated = r->dx[e].system == dx->system &&
-                 r->dx[e].code.len == dx->code.len &&
-                 memcmp(r->dx[e].code.ptr, dx->code.ptr, dx->code.len) == 0;
-    if (repeated) continue;
     for (size_t i = 0; i < p->nindications; i++) {
       const rxc__indication *in = &p->indications[i];
       if (!rxc__codeset_match(&in->codes, dx) ||
           rxc__codeset_match(&in->exclude, dx))
         continue;
+      /* The same code twice in one row is one diagnosis. Only codes that
+       * map are compared, against the few results so far, so a row of
+       * many codes stays linear. */
+      int repeated = 0;
+      for (size_t e = 0; e < n && !repeated; e++)
+        repeated = c->ind[e].indication == in->id &&
+                   c->ind[e].code.system == dx->system &&
+                   c->ind[e].code.code.len == dx->code.len &&
+                   memcmp(c->ind[e].code.code.ptr, dx->code.ptr,
+                          dx->code.len) == 0;
+      if (repeated) continue;
       if (rxc__grow((void **)&c->ind, &c->indcap, n + 1, sizeof *c->ind))
         return RXC_ENOMEM;
       rxc_indication_result *ir = &c->ind[n++];
@@ -806,6 +810,35 @@ static rxc_status finish_explain(rxc_checker *c) {
 
 static rxc_status check(rxc_checker *c, const rxc_record *rec);
 
+/* When a pattern hit its match limit on this record, a finding it guards
+ * (a contraindication, say) may be missing: say so in the result rather
+ * than let "no finding" stand unqualified. */
+static rxc_status note_match_limit(rxc_checker *c) {
+  rxc_result *res = &c->res;
+  size_t n = res->nfindings;
+  if (rxc__grow((void **)&c->find, &c->findcap, n + 1, sizeof *c->find))
+    return RXC_ENOMEM;
+  size_t at = n; /* most severe first: after the major and worse ones */
+  while (at > 0 && c->find[at - 1].severity < RXC_SEV_MAJOR) {
+    c->find[at] = c->find[at - 1];
+    at--;
+  }
+  rxc_finding *f = &c->find[at];
+  memset(f, 0, sizeof *f);
+  f->rule = "rxcheck-match-limit";
+  f->severity = RXC_SEV_MAJOR;
+  f->kind = "limit";
+  f->message =
+      "A name pattern reached its match limit on this record, so pattern "
+      "matching was cut short and a finding may be missing.";
+  f->action = "Check this record's drug name and co-medications by hand.";
+  f->source = "rxcheck";
+  f->citation = "rxcheck engine: pattern match limits (rules/README.md)";
+  res->nfindings = n + 1;
+  res->findings = c->find;
+  return RXC_OK;
+}
+
 rxc_status rxc_checker_check(rxc_checker *c, const rxc_record *rec,
                              const rxc_result **out) {
   *out = &c->res;
@@ -813,7 +846,10 @@ rxc_status rxc_checker_check(rxc_checker *c, const rxc_record *rec,
   c->pool.len = 0;
   c->xfail = 0;
   c->neg = 0;
+  rxc__matcher_reset_hits(c->m);
   rxc_status st = check(c, rec);
+  if (st == RXC_OK && c->pack && rxc__matcher_hits(c->m))
+    st = note_match_limit(c);
   if (st == RXC_OK && c->explain) st = finish_explain(c);
   return st;
 }

@@ -46,6 +46,10 @@ struct rxc_reader {
   rxc_schema *schema;
   rxc_builder *builder;
   rxc_read_stats stats;
+  /* Raw header mode (rxc_reader_set_header_handler). */
+  int (*header_fn)(const rxc_str *fields, size_t n, unsigned long line,
+                   void *ud);
+  void *header_ud;
 
   struct csv_parser csv;
   int csv_live;
@@ -121,6 +125,14 @@ void rxc_reader_free(rxc_reader *r) {
   rxc__free(r->map);
   rxc__free(r->country);
   rxc__free(r);
+}
+
+void rxc_reader_set_header_handler(
+    rxc_reader *r,
+    int (*fn)(const rxc_str *fields, size_t n, unsigned long line, void *ud),
+    void *ud) {
+  r->header_fn = fn;
+  r->header_ud = ud;
 }
 
 const rxc_read_stats *rxc_reader_stats(const rxc_reader *r) {
@@ -227,6 +239,12 @@ static rxc_status header_error(rxc_reader *r, const char *what) {
 }
 
 static void take_header(rxc_reader *r, const rxc_str *f, size_t n) {
+  if (r->header_fn && r->cb && r->cb->on_row) {
+    /* Raw header mode: the caller maps the columns. */
+    r->have_header = 1;
+    if (r->header_fn(f, n, r->rec_start, r->header_ud)) fail(r, RXC_ESTOP);
+    return;
+  }
   rxc_status st = rxc_schema_new(f, n, r->opts.map, &r->schema, r->err);
   if (st != RXC_OK) {
     if (r->err) {
@@ -311,6 +329,27 @@ static int is_blank(const char *p, size_t len) {
     if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
       return 0;
   return 1;
+}
+
+static void feed(rxc_reader *r, const char *p, size_t len);
+static void skip_quoted(rxc_reader *r, const char *p, size_t len);
+
+/* One physical line: skipped through a runaway quoted field, counted when
+ * blank between records, else fed to libcsv. */
+static void take_line(rxc_reader *r, const char *p, size_t len) {
+  if (r->skipping) {
+    skip_quoted(r, p, len);
+    return;
+  }
+  if (!r->in_record) {
+    if (is_blank(p, len)) {
+      r->stats.blank_lines++;
+      return;
+    }
+    r->in_record = 1;
+    r->rec_start = r->lineno;
+  }
+  feed(r, p, len);
 }
 
 /* Starts the parser afresh; used when csv_fini cannot reset it. */
@@ -417,6 +456,7 @@ rxc_status rxc_reader_run(rxc_reader *r, FILE *in, const char *name,
     return RXC_ENOMEM;
   }
   ssize_t got;
+  int read_failed = 0;
   errno = 0;
   for (;;) {
     if (r->status != RXC_OK) break;
@@ -433,6 +473,10 @@ rxc_status rxc_reader_run(rxc_reader *r, FILE *in, const char *name,
         errno = 0;
         continue;
       }
+      /* getline fails without marking the stream when a line cannot be
+       * held in memory: that is no end of input, and the rows after it
+       * must not be silently lost. */
+      if (!feof(in) && !ferror(in)) read_failed = errno ? errno : EIO;
       break;
     }
     const char *p = r->line;
@@ -453,21 +497,24 @@ rxc_status rxc_reader_run(rxc_reader *r, FILE *in, const char *name,
         break;
       }
     }
-    if (r->skipping) {
-      skip_quoted(r, p, len);
-      continue;
+    /* A CR that is not part of a CRLF ends a line too (CR-only files):
+     * libcsv ends a record there, so the line count must as well, or every
+     * row of such a file would be reported at line 1. getline splits at LF
+     * only, so a CRLF can only be the last two bytes. */
+    const char *cr;
+    while (len > 1 && (cr = memchr(p, '\r', len - 1)) != NULL &&
+           cr[1] != '\n') {
+      size_t seg = (size_t)(cr - p) + 1;
+      take_line(r, p, seg);
+      p += seg;
+      len -= seg;
+      r->lineno++;
+      r->stats.lines++;
     }
-    if (!r->in_record) {
-      if (is_blank(p, len)) {
-        r->stats.blank_lines++;
-        continue;
-      }
-      r->in_record = 1;
-      r->rec_start = r->lineno;
-    }
-    feed(r, p, len);
+    take_line(r, p, len);
   }
-  if (r->status == RXC_OK && ferror(in)) {
+  if (r->status == RXC_OK && (ferror(in) || read_failed)) {
+    if (read_failed) errno = read_failed;
     rxc_error_set(err, errno == ENOMEM ? RXC_ENOMEM : RXC_EIO, r->name,
                   r->lineno + 1, 0, "read error: %s",
                   errno ? strerror(errno) : "unknown");

@@ -11,9 +11,11 @@
  * hostile input; hitting a limit counts as no match. Every PCRE2 allocation
  * goes through rxc__malloc.
  *
- * Code sets keep one sorted array of normalised codes per system. ICD-10
- * and ICD-9 entries are prefixes: a code matches when one of its leading
- * substrings is in the set, found by one binary search per prefix length.
+ * Code sets keep one sorted array of normalised codes per system. ICD-10,
+ * ICD-9, BNF and ATC entries are prefixes: a code matches when one of its
+ * leading substrings is in the set, found by one binary search per prefix
+ * length (BNF: the chemical substance 0403030L0 covers every product and
+ * presentation code under it; ATC: a group covers its substances).
  *
  * This is the only file that includes pcre2.h.
  */
@@ -45,6 +47,7 @@ struct rxc__matcher {
   pcre2_match_data *md;
   pcre2_jit_stack *jit;
   pcre2_match_context *mctx;
+  unsigned limit_hits; /* match attempts cut short since the last reset */
 };
 
 static void *pcre_malloc(size_t n, void *ud) {
@@ -167,13 +170,25 @@ void rxc__matcher_free(rxc__matcher *m) {
 int rxc__pattern_match(const rxc__pattern *p, rxc__matcher *m,
                        const char *subject, size_t len) {
   if (!p || !p->code || !m || !subject) return 0;
+  /* A record whose values drive patterns into their limits again and
+   * again gets no more attempts: each attempt is bounded, and so is their
+   * number, so one record cannot take seconds. */
+  if (m->limit_hits >= RXC__MATCH_BUDGET) return 0;
   /* Subjects come from the reader, which rejects invalid UTF-8, so the
    * per-call UTF check is skipped. Any negative result (no match, a hit
-   * limit, a JIT stack overflow) is "no match". */
+   * limit, a JIT stack overflow) is "no match"; limit hits are counted so
+   * the checker can say that matching was cut short. */
   int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, PCRE2_NO_UTF_CHECK,
                        m->md, m->mctx);
+  if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+      rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+    m->limit_hits++;
   return rc >= 0;
 }
+
+void rxc__matcher_reset_hits(rxc__matcher *m) { m->limit_hits = 0; }
+
+unsigned rxc__matcher_hits(const rxc__matcher *m) { return m->limit_hits; }
 
 /* ---- code sets ------------------------------------------------------ */
 
@@ -244,7 +259,8 @@ int rxc__codeset_match(const rxc__codeset *s, const rxc_code *c) {
   char *const *v = s->codes[c->system];
   /* A code with an embedded NUL cannot equal a stored code. */
   if (memchr(c->code.ptr, '\0', c->code.len)) return 0;
-  if (c->system == RXC_SYS_ICD10 || c->system == RXC_SYS_ICD9) {
+  if (c->system == RXC_SYS_ICD10 || c->system == RXC_SYS_ICD9 ||
+      c->system == RXC_SYS_BNF || c->system == RXC_SYS_ATC) {
     for (size_t k = 1; k <= c->code.len; k++)
       if (contains(v, n, c->code.ptr, k)) return 1;
     return 0;

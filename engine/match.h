@@ -28,13 +28,23 @@ typedef struct rxc__matcher rxc__matcher;
 rxc__matcher *rxc__matcher_new(void);
 void rxc__matcher_free(rxc__matcher *m);
 
+/* Limit hits allowed per record (between resets) before every further
+ * match on that matcher answers "no match" at once. */
+#define RXC__MATCH_BUDGET 4u
+
+/* The matcher's count of match attempts cut short by a limit since the
+ * last reset; the checker resets it for every record. */
+void rxc__matcher_reset_hits(rxc__matcher *m);
+unsigned rxc__matcher_hits(const rxc__matcher *m);
+
 /* 1 when p matches somewhere in subject, 0 when not (or on a match error,
- * such as a hit limit, which is treated as no match). */
+ * such as a hit limit, which is treated as no match and counted). */
 int rxc__pattern_match(const rxc__pattern *p, rxc__matcher *m,
                        const char *subject, size_t len);
 
-/* A set of normalised codes per system. ICD-10 and ICD-9 entries match as
- * prefixes (F42 matches F422); other systems match exactly. Built once,
+/* A set of normalised codes per system. ICD-10, ICD-9, BNF and ATC entries
+ * match as prefixes (F42 matches F422, BNF 0403030L0 matches
+ * 0403030L0AAAAAA); other systems match exactly. Built once,
  * then read-only: each system's list is sorted for binary search. */
 typedef struct rxc__codeset {
   size_t n[RXC_SYS__COUNT];

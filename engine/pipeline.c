@@ -14,11 +14,19 @@
  * A fixed pool of 2 * jobs + 1 batches is reused for the whole run, so
  * memory is bounded by the pool, not by the input, and a slow sink makes
  * the reader wait instead of queueing without end.
+ *
+ * With a multi-table layout (options.layout), the header is mapped by the
+ * layout and each row goes through an enrich step before the builder: the
+ * worker's enricher appends the virtual columns (diagnoses, age,
+ * co-medications ...) computed from the layout's read-only indexes, so
+ * workers still share nothing they write.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "layout_int.h"
 #include "rxcheck/pipeline.h"
 
 enum {
@@ -68,6 +76,7 @@ typedef struct worker {
   int started;
   rxc_builder *builder;
   rxc_checker *checker;
+  rxc__enricher *enricher; /* with a layout */
   rxc_str *fields;
   size_t capfields;
 } worker;
@@ -75,8 +84,15 @@ typedef struct worker {
 typedef struct pipeline {
   const rxc_ruleset *rs;
   const rxc_pipeline_options *o;
+  rxc_input_options io;       /* o->input with the run date fixed */
   const rxc_pipeline_sink *sink;
   const rxc_schema *schema;
+  /* With a layout: the mapping of the prescriptions header, the extended
+   * schema, and the error of a header the layout could not map. */
+  rxc__rowmap *rowmap;
+  rxc_schema *layout_schema;
+  rxc_error header_err;
+  int header_failed;
   int jobs;
   batch *pool;
   size_t npool;
@@ -186,8 +202,19 @@ static rxc_status process(worker *w, batch *b) {
     }
     const rxc_record *rec;
     rxc_reject rej;
-    int built = rxc_builder_build(w->builder, w->fields, it->n, it->line,
-                                  it->number, &rec, &rej);
+    const rxc_str *fields = w->fields;
+    size_t nfields = it->n;
+    int built = 1;
+    if (w->enricher)
+      built = rxc__enrich(w->enricher, w->fields, it->n, it->line, it->number,
+                          w->pl->io.today, &fields, &nfields, &rej);
+    if (built > 0) {
+      built = rxc_builder_build(w->builder, fields, nfields, it->line,
+                                it->number, &rec, &rej);
+      /* A reject in a virtual column names the column it came from. */
+      if (built == 0 && w->pl->rowmap)
+        rej.column = rxc__rowmap_source_column(w->pl->rowmap, rej.column);
+    }
     if (built < 0) return RXC_ENOMEM;
     if (built == 0) {
       b->rejected++;
@@ -344,6 +371,22 @@ static int on_header(const rxc_schema *schema, void *ud) {
   return bad;
 }
 
+/* Raw header mode, with a layout: the layout maps the header. */
+static int on_header_row(const rxc_str *header, size_t n, unsigned long line,
+                         void *ud) {
+  pipeline *pl = ud;
+  rxc_error *e = &pl->header_err;
+  rxc_status st = rxc__layout_map(pl->o->layout, header, n, &pl->rowmap,
+                                  &pl->layout_schema, e);
+  if (st != RXC_OK) {
+    e->line = line;
+    pl->header_failed = 1;
+    pl->status = st;
+    return 1;
+  }
+  return on_header(pl->layout_schema, ud);
+}
+
 static int on_row(const rxc_str *fields, size_t n, unsigned long line,
                   unsigned long number, void *ud) {
   pipeline *pl = ud;
@@ -374,8 +417,10 @@ static int start_workers(pipeline *pl) {
   for (int i = 0; i < pl->jobs; i++) {
     worker *w = &pl->workers[i];
     w->pl = pl;
-    if (rxc_builder_new(pl->schema, &pl->o->input, &w->builder) != RXC_OK ||
-        rxc_checker_new(pl->rs, &w->checker) != RXC_OK) {
+    if (rxc_builder_new(pl->schema, &pl->io, &w->builder) != RXC_OK ||
+        rxc_checker_new(pl->rs, &w->checker) != RXC_OK ||
+        (pl->rowmap && rxc__enricher_new(pl->o->layout, pl->rowmap,
+                                         &w->enricher) != RXC_OK)) {
       pl->status = RXC_ENOMEM;
       return -1;
     }
@@ -426,6 +471,9 @@ rxc_status rxc_pipeline_run(const rxc_ruleset *rs,
   pl.npool = o->jobs == 1 ? 1 : (size_t)o->jobs * 2 + 1;
   rxc_input_options io = o->input;
   if (o->stop) io.stop = o->stop;
+  /* One run date for the reader, the builders and the enrich step. */
+  if (!io.today.year) io.today = rxc_date_today();
+  pl.io = io;
   pl.pool = rxc__calloc(pl.npool, sizeof *pl.pool);
   pl.workers = rxc__calloc((size_t)pl.jobs, sizeof *pl.workers);
   rxc_reader *reader = NULL;
@@ -453,7 +501,12 @@ rxc_status rxc_pipeline_run(const rxc_ruleset *rs,
   sync_live = 1;
 
   rxc_reader_callbacks cb = {on_header, NULL, on_reject, &pl, on_row};
+  if (o->layout) rxc_reader_set_header_handler(reader, on_header_row, &pl);
   st = rxc_reader_run(reader, in, name, &cb, err);
+  if (pl.header_failed && err) {
+    *err = pl.header_err;
+    snprintf(err->file, sizeof err->file, "%s", name ? name : "-");
+  }
   /* What was read is checked and written, also after a stop. */
   if (pl.status == RXC_OK || st == RXC_ESTOP) {
     rxc_status sub = submit(&pl);
@@ -488,11 +541,14 @@ done:
   for (int i = 0; pl.workers && i < pl.jobs; i++) {
     rxc_builder_free(pl.workers[i].builder);
     rxc_checker_free(pl.workers[i].checker);
+    rxc__enricher_free(pl.workers[i].enricher);
     rxc__free(pl.workers[i].fields);
   }
   for (size_t i = 0; pl.pool && i < pl.npool; i++) batch_free(&pl.pool[i]);
   rxc__free(pl.pool);
   rxc__free(pl.workers);
   rxc_reader_free(reader);
+  rxc__rowmap_free(pl.rowmap);
+  rxc_schema_free(pl.layout_schema);
   return st;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "amount.h"
 #include "rxcheck/input.h"
 #include "strutil.h"
 
@@ -185,7 +186,8 @@ static int is_ascii(rxc_str s) {
 /* ---- value parsers ------------------------------------------------------
  * By hand rather than strtod/strtol: those follow the locale (a decimal
  * comma would change what "12.5" means), accept hex, exponents and
- * "inf", and need NUL-terminated input. */
+ * "inf", and need NUL-terminated input. Amounts in mg are read by
+ * amount.c, shared with the layouts. */
 
 typedef enum { NUM_OK, NUM_BAD, NUM_RANGE } num_result;
 
@@ -204,62 +206,6 @@ static num_result parse_age(rxc_str s, int *out) {
   }
   if ((neg && v != 0) || v > MAX_AGE) return NUM_RANGE;
   *out = (int)v;
-  return NUM_OK;
-}
-
-/* A decimal amount in mg: "100", "12.5", ".5", with an optional "mg" unit
- * (the column is in mg, so "100 mg" is unambiguous). No exponents, no
- * thousands separators. 0 to MAX_MG. */
-static num_result parse_mg(rxc_str s, double *out) {
-  static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
-                                 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-                                 1e14, 1e15, 1e16, 1e17, 1e18};
-  if (s.len >= 2 && rxc__lower((unsigned char)s.ptr[s.len - 1]) == 'g' &&
-      rxc__lower((unsigned char)s.ptr[s.len - 2]) == 'm')
-    s = rxc__trim((rxc_str){s.ptr, s.len - 2});
-  size_t i = 0;
-  int neg = 0;
-  if (i < s.len && (s.ptr[i] == '+' || s.ptr[i] == '-'))
-    neg = s.ptr[i++] == '-';
-  /* Up to 18 significant digits are kept exactly in mant; frac counts the
-   * fraction digits behind them, leading zeros included, so "0.000…01"
-   * with any number of zeros scales correctly (and no table is indexed
-   * past its end). Fraction digits past 18 significant ones are below any
-   * dose that matters and are dropped. */
-  unsigned long long mant = 0;
-  int ndig = 0, sig = 0, big = 0, dot = 0;
-  size_t frac = 0;
-  for (; i < s.len; i++) {
-    int c = (unsigned char)s.ptr[i];
-    if (c == '.' && !dot) {
-      dot = 1;
-      continue;
-    }
-    if (!rxc__isdigit(c)) return NUM_BAD;
-    ndig++;
-    if (mant == 0 && c == '0') {
-      if (dot) frac++;
-      continue;
-    }
-    if (sig < 18) {
-      mant = mant * 10 + (unsigned)(c - '0');
-      sig++;
-      if (dot) frac++;
-    } else if (!dot) {
-      big = 1; /* far beyond the range anyway */
-    }
-  }
-  if (ndig == 0) return NUM_BAD;
-  double v = (double)mant;
-  while (frac > 18 && v != 0) {
-    v /= 1e18;
-    frac -= 18;
-  }
-  if (frac > 18) frac = 18; /* v is 0 here */
-  v /= pow10[frac];
-  if (big || v > MAX_MG) return NUM_RANGE;
-  if (neg && v != 0) return NUM_RANGE;
-  *out = v;
   return NUM_OK;
 }
 
@@ -402,11 +348,18 @@ int rxc_builder_build(rxc_builder *b, const rxc_str *fields, size_t n,
     r->rx_date = b->today;
   else if (!rxc_date_parse(v.ptr, v.len, &r->rx_date))
     flag(&bad, col[RXC_F_RX_DATE], RXC_REJ_BAD_DATE, expect_date);
-  if (r->birth_date.year && r->rx_date.year &&
-      rxc_age_years(r->birth_date, r->rx_date) < 0)
-    flag(&bad, col[RXC_F_BIRTH_DATE], RXC_REJ_RANGE,
-         r->canon[RXC_F_RX_DATE].len ? "is after rx_date"
-                                     : "is after the run date");
+  if (r->birth_date.year && r->rx_date.year) {
+    int years = rxc_age_years(r->birth_date, r->rx_date);
+    if (years < 0)
+      flag(&bad, col[RXC_F_BIRTH_DATE], RXC_REJ_RANGE,
+           r->canon[RXC_F_RX_DATE].len ? "is after rx_date"
+                                       : "is after the run date");
+    else if (years > MAX_AGE)
+      /* The same bound as the age column: a birth in 1850, or a
+       * prescription dated 9999, is a data error, not a patient of 174. */
+      flag(&bad, col[RXC_F_BIRTH_DATE], RXC_REJ_RANGE,
+           "gives an age above 130 years at rx_date");
+  }
 
   int age = -1;
   v = r->canon[RXC_F_AGE];
@@ -420,6 +373,9 @@ int rxc_builder_build(rxc_builder *b, const rxc_str *fields, size_t n,
            "is out of range; expected 0 to 130 years");
   }
 
+  /* strength_mg and daily_dose_mg: amount.c reads units, thousands
+   * separators and (for the daily dose only) ranges; every way a value
+   * can fail has its own reason, never quoting the value. */
   static const rxc_field mg_fields[] = {RXC_F_STRENGTH_MG,
                                         RXC_F_DAILY_DOSE_MG};
   double *mg_out[] = {&r->strength_mg, &r->daily_dose_mg};
@@ -428,13 +384,46 @@ int rxc_builder_build(rxc_builder *b, const rxc_str *fields, size_t n,
     *mg_out[k] = -1.0;
     v = r->canon[f];
     if (!v.len) continue;
-    num_result res = parse_mg(v, mg_out[k]);
-    if (res == NUM_BAD)
-      flag(&bad, col[f], RXC_REJ_BAD_NUMBER,
-           "is not a number; expected mg such as 100 or 12.5");
-    else if (res == NUM_RANGE)
-      flag(&bad, col[f], RXC_REJ_RANGE,
-           "is out of range; expected 0 to 100000 mg");
+    rxc__amount a;
+    rxc__amount_status res = rxc__amount_parse(v, f == RXC_F_DAILY_DOSE_MG, &a);
+    rxc_reject_reason why = RXC_REJ_BAD_NUMBER;
+    const char *what = NULL;
+    switch (res) {
+      case RXC__AMT_OK:
+        if (a.value > MAX_MG) {
+          why = RXC_REJ_RANGE;
+          what = "is out of range; expected 0 to 100000 mg";
+        } else {
+          *mg_out[k] = a.value;
+        }
+        break;
+      case RXC__AMT_BAD:
+        what = "is not a number; expected mg such as 100 or 12.5";
+        break;
+      case RXC__AMT_NEGATIVE:
+        why = RXC_REJ_RANGE;
+        what = "is out of range; expected 0 to 100000 mg";
+        break;
+      case RXC__AMT_SEPARATOR:
+        what = "has a comma that is not a thousands separator; a decimal "
+               "point is written as a dot";
+        break;
+      case RXC__AMT_RANGE:
+        what = "is a range; a strength is one amount in mg";
+        break;
+      case RXC__AMT_RANGE_ORDER:
+        what = "is a range whose lower bound is above its upper bound";
+        break;
+      case RXC__AMT_VOLUME:
+        what = "is a volume (mL) and not a mass; mg cannot be known without "
+               "the concentration";
+        break;
+      case RXC__AMT_UNIT:
+        what = "has a unit that is not a mass; expected mg (g and mcg are "
+               "converted)";
+        break;
+    }
+    if (what) flag(&bad, col[f], why, what);
   }
 
   v = r->canon[RXC_F_COUNTRY];

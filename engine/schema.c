@@ -7,13 +7,16 @@
  * an alias table. `--map canonical=Header` settles anything else and wins
  * over aliases. Ambiguity is an error, never a guess: two columns that
  * alias the same field must be told apart with --map. Columns that map to
- * nothing are kept and carried through by the reader.
+ * nothing are kept and carried through by the reader. The multi-table
+ * layouts build their schemas here too, with the columns they read or
+ * derive fixed in advance and no alias guessing (rxc__schema_new_fixed).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "layout_int.h"
 #include "rxcheck/input.h"
 #include "strutil.h"
 
@@ -21,6 +24,7 @@ struct rxc_schema {
   size_t n;
   char **headers; /* n NUL-terminated, trimmed copies */
   int col[RXC_F__COUNT];
+  unsigned fixed; /* bit f: a layout set field f (rxc__schema_new_fixed) */
 };
 
 static const char *const field_names[] = {
@@ -175,15 +179,48 @@ static void list_names(msgbuf *m, rxc_field f) {
     if (aliases[i].field == f) msg_add(m, ", %s", aliases[i].alias);
 }
 
+/* The header's cells are quoted only when some of them are known column
+ * names, so the row is a header: in a file without a header row the cells
+ * would be the first patient's values. Control characters and invalid
+ * UTF-8 become '?', so a hostile header cannot drive the terminal. */
 static rxc_status missing_drug(const rxc_schema *s, rxc_error *err) {
   msgbuf m = {{0}, 0};
   msg_add(&m, "no drug column: looked for ");
   list_names(&m, RXC_F_DRUG_NAME);
   msg_add(&m, " or ");
   list_names(&m, RXC_F_DRUG_CODE);
+  int known = 0;
+  for (size_t i = 0; i < s->n && !known; i++)
+    known = rxc_field_lookup(s->headers[i], strlen(s->headers[i])) >= 0;
+  if (!known) {
+    msg_add(&m,
+            "; none of the %zu columns of the first row is a known column "
+            "name (a file without a header row needs one); name the drug "
+            "column with --map drug_name=HEADER",
+            s->n);
+    rxc_error_set(err, RXC_EHEADER, NULL, 0, 0, "%s", m.text);
+    return RXC_EHEADER;
+  }
   msg_add(&m, "; the header has ");
-  for (size_t i = 0; i < s->n; i++)
-    msg_add(&m, "%s'%.40s'", i ? ", " : "", s->headers[i]);
+  for (size_t i = 0; i < s->n; i++) {
+    char clean[44];
+    const unsigned char *h = (const unsigned char *)s->headers[i];
+    size_t len = strlen(s->headers[i]), o = 0;
+    for (size_t k = 0; k < len && o < 40;) {
+      size_t q = h[k] < 0x80 ? 1 : rxc__utf8_seq(h + k, len - k);
+      if (q == 0 || (q == 1 && (h[k] < 0x20 || h[k] == 0x7f)) ||
+          o + q > 40) {
+        clean[o++] = '?';
+        k += q ? q : 1;
+      } else {
+        memcpy(clean + o, h + k, q);
+        o += q;
+        k += q;
+      }
+    }
+    clean[o] = '\0';
+    msg_add(&m, "%s'%s'", i ? ", " : "", clean);
+  }
   msg_add(&m, "; name one with --map drug_name=HEADER");
   rxc_error_set(err, RXC_EHEADER, NULL, 0, 0, "%s", m.text);
   return RXC_EHEADER;
@@ -240,6 +277,12 @@ static rxc_status map_item(rxc_schema *s, int *col_field, rxc_str item,
   if (!head.len) {
     rxc_error_set(err, RXC_EUSAGE, NULL, 0, 0,
                   "--map: %s= needs a header name", field_names[f]);
+    return RXC_EUSAGE;
+  }
+  if (s->col[f] >= 0 && (s->fixed >> f & 1u)) {
+    rxc_error_set(err, RXC_EUSAGE, NULL, 0, 0,
+                  "--map: the layout sets %s itself (column '%.40s')",
+                  field_names[f], s->headers[s->col[f]]);
     return RXC_EUSAGE;
   }
   if (s->col[f] >= 0) {
@@ -319,8 +362,12 @@ static rxc_status apply_aliases(rxc_schema *s, const int *col_field,
   return RXC_OK;
 }
 
-rxc_status rxc_schema_new(const rxc_str *header, size_t n, const char *map,
-                          rxc_schema **out, rxc_error *err) {
+/* The schema of a header: `fixed` (when non-NULL) assigns columns first,
+ * as the layouts do for the columns they read or derive; then --map;
+ * then, when use_aliases, names and aliases. */
+static rxc_status schema_make(const rxc_str *header, size_t n, const char *map,
+                              const int *fixed, int use_aliases,
+                              rxc_schema **out, rxc_error *err) {
   *out = NULL;
   if (n == 0) {
     rxc_error_set(err, RXC_EHEADER, NULL, 0, 0, "no header row");
@@ -355,9 +402,15 @@ rxc_status rxc_schema_new(const rxc_str *header, size_t n, const char *map,
     col_field[i] = -1;
   }
   for (int f = 0; f < RXC_F__COUNT; f++) s->col[f] = -1;
+  for (int f = 0; fixed && f < RXC_F__COUNT; f++)
+    if (fixed[f] >= 0 && (size_t)fixed[f] < n) {
+      s->col[f] = fixed[f];
+      col_field[fixed[f]] = f;
+      s->fixed |= 1u << f;
+    }
 
   rxc_status st = map ? apply_map(s, col_field, map, err) : RXC_OK;
-  if (st == RXC_OK) st = apply_aliases(s, col_field, err);
+  if (st == RXC_OK && use_aliases) st = apply_aliases(s, col_field, err);
   if (st == RXC_OK && s->col[RXC_F_DRUG_NAME] < 0 &&
       s->col[RXC_F_DRUG_CODE] < 0)
     st = missing_drug(s, err);
@@ -368,4 +421,15 @@ rxc_status rxc_schema_new(const rxc_str *header, size_t n, const char *map,
   }
   *out = s;
   return RXC_OK;
+}
+
+rxc_status rxc_schema_new(const rxc_str *header, size_t n, const char *map,
+                          rxc_schema **out, rxc_error *err) {
+  return schema_make(header, n, map, NULL, 1, out, err);
+}
+
+rxc_status rxc__schema_new_fixed(const rxc_str *header, size_t n,
+                                 const char *map, const int *fixed,
+                                 rxc_schema **out, rxc_error *err) {
+  return schema_make(header, n, map, fixed, 0, out, err);
 }

@@ -8,6 +8,12 @@
  * file that looks complete. SIGINT and SIGTERM stop the run cleanly (exit
  * 130 and 143) with a summary of how far it got; a reader that closes the
  * pipe (`rxcheck batch big.csv | head`) ends the run quietly.
+ *
+ * Multi-table exports: `--layout synthea|omop|mimic4 DIR`, or a
+ * prescriptions file with `--diagnoses`, `--patients` and `--join` (the
+ * generic join). The layout is opened first (its side tables loaded into
+ * indexes, problems with skipped rows printed), then its prescriptions
+ * table streams through the same pipeline. Any input may be gzipped.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,12 +27,27 @@
 
 static const char batch_help[] =
     "Usage: rxcheck batch [FILE|-] [OPTIONS]\n"
+    "       rxcheck batch --layout synthea|omop|mimic4 DIR [OPTIONS]\n"
+    "       rxcheck batch PRESCRIPTIONS.csv [--diagnoses FILE] [--patients FILE]\n"
+    "                     [--join COLUMN] [OPTIONS]\n"
     "\n"
     "Check every row of a prescription export (CSV with a header row; '-' or\n"
     "no FILE reads standard input) and write one result per row, in input\n"
-    "order.\n"
+    "order. A file may be gzipped (.csv.gz).\n"
+    "\n"
+    "Multi-table exports: --layout reads a Synthea CSV export, an OMOP CDM\n"
+    "5.3/5.4 extract or a MIMIC-IV (or MIMIC-III) folder; the prescriptions\n"
+    "are checked with each patient's diagnoses active on the date, age and\n"
+    "co-medications taken from the other tables. The jurisdiction comes from\n"
+    "--country.\n"
     "\n"
     "Options:\n"
+    "  --layout NAME        synthea, omop or mimic4: FILE is the export's folder\n"
+    "  --diagnoses FILE     join a diagnoses table (key, code, optional system,\n"
+    "                       start and stop) to the prescriptions FILE\n"
+    "  --patients FILE      join a patients table (key, birth date, sex, country)\n"
+    "  --join COLUMN        the patient key column in every file (default\n"
+    "                       patient_id; its aliases such as subject_id count)\n"
     "  --rules DIR          rule packs to use instead of the built-in ones\n"
     "  --format FMT         jsonl (default), csv or text\n"
     "  --out FILE           write results to FILE instead of standard output\n"
@@ -196,6 +217,44 @@ static int write_summary(const char *path, const char *input_name,
   return rc;
 }
 
+/* What a layout loaded, on stderr: one line per table, then the problems
+ * (rows skipped, with file:line:col and why; never values). */
+static void report_layout(const rxc_layout *l) {
+  static const rxc_table_role order[] = {
+      RXC_TABLE_PATIENTS, RXC_TABLE_DIAGNOSES, RXC_TABLE_CONCEPTS,
+      RXC_TABLE_PRESCRIPTIONS};
+  const rxc_layout_stats *s = rxc_layout_stats_get(l);
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+    const rxc_table_stats *ts = &s->tables[order[i]];
+    if (!ts->path) continue;
+    fprintf(stderr, "rxcheck: %s: %s: %lu rows", ts->role, ts->path, ts->rows);
+    if (order[i] == RXC_TABLE_PRESCRIPTIONS) {
+      fprintf(stderr, ", %lu indexed for co-medications\n", ts->loaded);
+      continue;
+    }
+    fprintf(stderr, ", %lu loaded", ts->loaded);
+    if (ts->ignored)
+      fprintf(stderr, ", %lu %s", ts->ignored,
+              order[i] == RXC_TABLE_CONCEPTS ? "not referred to"
+                                              : "without a usable code");
+    if (ts->skipped) fprintf(stderr, ", %lu skipped", ts->skipped);
+    fputc('\n', stderr);
+  }
+  fprintf(stderr, "rxcheck: %lu patients; indexes %.1f KiB\n", s->patients,
+          (double)s->index_bytes / 1024.0);
+  size_t shown = s->nproblems < MAX_STDERR_REJECTS ? s->nproblems
+                                                   : MAX_STDERR_REJECTS;
+  for (size_t i = 0; i < shown; i++) {
+    const rxc_error *e = &s->problems[i];
+    if (e->line)
+      cli_error("%s:%lu:%lu: %s", e->file, e->line, e->column, e->message);
+    else
+      cli_error("%s: %s", e->file, e->message);
+  }
+  if (s->problems_total > shown)
+    cli_error("%lu more problems not shown", s->problems_total - shown);
+}
+
 int cmd_batch(int argc, char **argv) {
   static const struct option longopts[] = {
       {"rules", required_argument, NULL, 'r'},
@@ -210,10 +269,17 @@ int cmd_batch(int argc, char **argv) {
       {"max-field", required_argument, NULL, 'M'},
       {"explain", no_argument, NULL, 'x'},
       {"jobs", required_argument, NULL, 'J'},
+      {"layout", required_argument, NULL, 'L'},
+      {"diagnoses", required_argument, NULL, 'D'},
+      {"patients", required_argument, NULL, 'P'},
+      {"join", required_argument, NULL, 'K'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *rules_dir = NULL, *out_path = NULL, *rejects_path = NULL,
              *summary_path = NULL;
+  rxc_layout_options lo;
+  memset(&lo, 0, sizeof lo);
+  int layout_given = 0, join_given = 0;
   rxc_pipeline_options po;
   memset(&po, 0, sizeof po);
   po.jobs = 1;
@@ -254,6 +320,17 @@ int cmd_batch(int argc, char **argv) {
         po.jobs = (int)j;
         break;
       }
+      case 'L':
+        if (!rxc_layout_parse(optarg, &lo.kind) || lo.kind == RXC_LAYOUT_JOIN)
+          return cli_usage("batch",
+                           "--layout must be synthea, omop or mimic4 (for "
+                           "other exports use --diagnoses, --patients and "
+                           "--join)");
+        layout_given = 1;
+        break;
+      case 'D': lo.diagnoses = optarg; join_given = 1; break;
+      case 'P': lo.patients = optarg; join_given = 1; break;
+      case 'K': lo.join = optarg; join_given = 1; break;
       case 'm': po.input.map = optarg; break;
       case 'M':
         if (cli_parse_size("batch", "--max-field", optarg,
@@ -271,6 +348,18 @@ int cmd_batch(int argc, char **argv) {
     return cli_usage("batch", "expected one input file, got %d",
                      argc - optind);
   const char *in_path = optind < argc ? argv[optind] : "-";
+  if (layout_given && join_given)
+    return cli_usage("batch",
+                     "--diagnoses, --patients and --join are for a "
+                     "prescriptions file; --layout reads the tables it names");
+  if (layout_given && optind >= argc)
+    return cli_usage("batch", "--layout %s needs the export's folder",
+                     rxc_layout_name(lo.kind));
+  if (join_given && (optind >= argc || strcmp(in_path, "-") == 0))
+    return cli_usage("batch",
+                     "--diagnoses, --patients and --join need the "
+                     "prescriptions as a file (it is read twice), not "
+                     "standard input");
   batch_run b;
   memset(&b, 0, sizeof b);
   b.input_name = strcmp(in_path, "-") == 0 ? "<stdin>" : in_path;
@@ -279,15 +368,53 @@ int cmd_batch(int argc, char **argv) {
   if (cli_load_rules(rules_dir, &rules) != EXIT_OK) return EXIT_USAGE;
 
   int rc = EXIT_USAGE;
-  FILE *in = cli_open_in(in_path);
-  if (!in) goto done;
+  FILE *in = NULL;
+  rxc_layout *layout = NULL;
+  install_signals();
+  if (layout_given || join_given) {
+    if (layout_given)
+      lo.dir = in_path;
+    else
+      lo.prescriptions = in_path;
+    lo.input = po.input;
+    lo.input.stop = &stop_signal;
+    rxc_error lerr;
+    memset(&lerr, 0, sizeof lerr);
+    rxc_status lst = rxc_layout_open(&lo, &layout, &lerr);
+    if (lst != RXC_OK) {
+      if (lst == RXC_ESTOP && stop_signal) {
+        rc = 128 + (int)stop_signal;
+      } else if (lerr.line) {
+        cli_error("%s:%lu:%lu: %s", lerr.file, lerr.line, lerr.column,
+                  lerr.message);
+      } else if (lerr.file[0] && lst != RXC_EIO) {
+        cli_error("%s: %s", lerr.file, lerr.message);
+      } else {
+        cli_error("%s", lerr.message[0] ? lerr.message : rxc_strerror(lst));
+      }
+      goto done;
+    }
+    report_layout(layout);
+    in_path = rxc_layout_prescriptions(layout);
+    b.input_name = in_path;
+    po.layout = layout;
+  }
+  if (!in_path || strcmp(in_path, "-") == 0) {
+    in = stdin;
+  } else {
+    rxc_error oerr;
+    memset(&oerr, 0, sizeof oerr);
+    if (rxc_table_open(in_path, &in, &oerr) != RXC_OK) {
+      cli_error("%s", oerr.message);
+      goto done;
+    }
+  }
   if (out_open(&b.out, out_path) != 0) goto done;
   if (b.out.f == stdout) setvbuf(stdout, NULL, _IOFBF, OUT_BUFFER);
   if (rejects_path) {
     if (out_open(&b.rejects, rejects_path) != 0) goto done;
     out_write(&b.rejects, "line,column,reason\n", 19);
   }
-  install_signals();
   po.stop = &stop_signal;
 
   rxc_pipeline_sink sink = {sink_write, sink_reject, &b};
@@ -344,6 +471,7 @@ done:
   out_close(&b.out, 0);
   out_close(&b.rejects, 0);
   if (in && in != stdin) fclose(in);
+  rxc_layout_free(layout);
   rxc_ruleset_free(rules);
   return rc;
 }

@@ -337,7 +337,7 @@ int cmd_query(int argc, char **argv) {
   rxc_buf dx = {0}, comed = {0};
   int rc = EXIT_USAGE;
 
-  optind = 1;
+  optind = 0; /* 0, not 1: a full reset of glibc getopt */
   opterr = 0;
   int c;
   while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {

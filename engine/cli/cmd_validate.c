@@ -45,7 +45,12 @@ typedef struct validate {
 /* Column numbers are 1-based in everything a user reads. */
 static void put_column(rxc_buf *b, const char *header, size_t i) {
   char tmp[32];
-  rxc_buf_puts(b, header);
+  /* Header text comes from the file: control characters (terminal escape
+   * sequences) are shown as '?', never sent to the terminal. */
+  for (const unsigned char *p = (const unsigned char *)header; *p; p++) {
+    char ch = (*p < 0x20 || *p == 0x7f) ? '?' : (char)*p;
+    rxc_buf_append(b, &ch, 1);
+  }
   snprintf(tmp, sizeof tmp, " (column %zu)\n", i + 1);
   rxc_buf_puts(b, tmp);
 }
@@ -225,7 +230,7 @@ int cmd_validate(int argc, char **argv) {
   validate v;
   memset(&v, 0, sizeof v);
 
-  optind = 1;
+  optind = 0; /* 0, not 1: a full reset of glibc getopt */
   opterr = 0;
   int c;
   while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {

@@ -24,6 +24,8 @@ static const char usage_text[] =
     "  rules list          list the rules of the loaded packs\n"
     "  rules show ID       show one rule with its source\n"
     "  rules test [PATH]   run the test cases the packs carry\n"
+    "  rules diff OLD NEW  rule ids added, removed and changed between two\n"
+    "                      versions of the packs\n"
     "\n"
     "Options:\n"
     "  -h, --help          show this help (or 'rxcheck COMMAND --help')\n"
@@ -31,10 +33,15 @@ static const char usage_text[] =
     "\n"
     "Exit codes: 0 all rows checked, nothing at or above --fail-on;\n"
     "1 findings at or above --fail-on; 2 usage error, unreadable input or\n"
-    "invalid rules (nothing checked); 3 finished, but some rows were rejected.\n"
+    "invalid rules (nothing checked); 3 finished, but some rows were rejected;\n"
+    "130 and 143 interrupted by SIGINT or SIGTERM; 141 the reader of the\n"
+    "output went away (a closed pipe).\n"
     "\n"
     "Environment: RXCHECK_RULES (a rules directory used instead of the\n"
-    "built-in packs), RXCHECK_COUNTRY (the default jurisdiction).\n";
+    "built-in packs), RXCHECK_COUNTRY (the default jurisdiction), NO_COLOR\n"
+    "(no colour in query output).\n"
+    "\n"
+    "See rxcheck(1) and rxcheck-rules(5).\n";
 
 static int print_version(void) {
   printf("rxcheck %s\n", rxc_version());

@@ -4,6 +4,7 @@
  * diagnostic printed as file:line:col: message.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,9 @@ int cli_parse_size(const char *cmd, const char *opt, const char *val,
   else if (*end == 'M' || *end == 'm') mult = 1024ULL * 1024, end++;
   else if (*end == 'G' || *end == 'g') mult = 1024ULL * 1024 * 1024, end++;
   if (*end) return cli_usage(cmd, "%s: unexpected '%s' after the number", opt, end);
+  if (v > (unsigned long long)SIZE_MAX / mult)
+    return cli_usage(cmd, "%s: %s is more than this machine can address", opt,
+                     val);
   *out = (size_t)(v * mult);
   return 0;
 }

@@ -3,7 +3,8 @@
  *
  * An rxc_checker borrows an immutable ruleset and owns all per-record
  * scratch, so checking allocates nothing once it has warmed up. One checker
- * per thread; free checkers before their ruleset.
+ * per thread; free checkers before their ruleset. Any number of checkers,
+ * on any number of threads, may share one ruleset.
  */
 #ifndef RXCHECK_CHECK_H
 #define RXCHECK_CHECK_H
@@ -45,9 +46,14 @@ typedef enum rxc_severity {
   RXC_SEV__COUNT
 } rxc_severity;
 
+/* "approved", "off-label" ...: static strings, "" when out of range.
+ * Thread-safe. */
 RXC_API const char *rxc_verdict_name(rxc_verdict v);
+/* "contraindicated", "major" ...: static strings, "" when out of range.
+ * Thread-safe. */
 RXC_API const char *rxc_severity_name(rxc_severity s);
-/* Parses a severity name; returns 1 and sets *out, or 0. */
+/* Parses a severity name (exact, lower case; s NUL-terminated); returns 1
+ * and sets *out, or 0 and leaves *out alone. Thread-safe. */
 RXC_API int rxc_severity_parse(const char *s, rxc_severity *out);
 
 #define RXC_MAX_REASONS 4
@@ -119,16 +125,27 @@ typedef struct rxc_result {
 
 typedef struct rxc_checker rxc_checker;
 
+/* Makes a checker for `rs`, which it borrows: keep the ruleset alive (and
+ * unchanged: it is immutable anyway) until rxc_checker_free. The caller
+ * owns *out. RXC_ENOMEM is the only failure (then *out is NULL). A checker
+ * is used by one thread at a time; the ruleset may be shared by the
+ * checkers of many threads. */
 RXC_API RXC_NODISCARD rxc_status rxc_checker_new(const rxc_ruleset *rs,
                                                  rxc_checker **out);
+/* Frees a checker and every result it returned; NULL is accepted. Free
+ * checkers before their ruleset. */
 RXC_API void rxc_checker_free(rxc_checker *c);
 /* Turns explain mode on or off (off by default). With it on, each result
  * also says which conditions every rule compared, and the near misses.
  * Explaining formats text per record, so it costs time; leave it off for
- * plain batch runs. */
+ * plain batch runs. Cannot fail; same thread rule as the checker. */
 RXC_API void rxc_checker_set_explain(rxc_checker *c, int on);
 /* Checks one record. Pure with respect to the ruleset and record: the same
- * inputs give the same result. RXC_ENOMEM is the only failure. */
+ * inputs give the same result. RXC_ENOMEM is the only failure. *out points
+ * into the checker: valid until the next rxc_checker_check on the same
+ * checker or rxc_checker_free, whichever comes first; its strings belong
+ * to the ruleset or the checker, and a finding's `matched` points into
+ * the record's fields (valid only while they are). Never free them. Not thread-safe on one checker; use one per thread. */
 RXC_API RXC_NODISCARD rxc_status rxc_checker_check(rxc_checker *c,
                                                    const rxc_record *rec,
                                                    const rxc_result **out);

@@ -8,6 +8,11 @@
  *   rxc_reader   streams a CSV file through libcsv and the builder, calling
  *                back once per record or reject, in input order. Memory is
  *                bounded by the longest record, not by the file.
+ *
+ * A schema is immutable once made: any number of builders on any number of
+ * threads may share it. A builder and a reader are used by one thread at a
+ * time. The name, lookup and parse functions are pure (thread-safe) and
+ * their returned names are static strings.
  */
 #ifndef RXCHECK_INPUT_H
 #define RXCHECK_INPUT_H
@@ -44,10 +49,11 @@ typedef enum rxc_field {
   RXC_F__COUNT
 } rxc_field;
 
-/* "drug_name" for RXC_F_DRUG_NAME; NULL when out of range. */
+/* "drug_name" for RXC_F_DRUG_NAME (a static string); NULL when out of
+ * range. */
 RXC_API const char *rxc_field_name(rxc_field f);
-/* The canonical field a name or alias denotes (case-insensitive, trimmed),
- * or -1. */
+/* The canonical field a name or alias denotes (case-insensitive, trimmed;
+ * `name` need not be NUL-terminated), or -1. */
 RXC_API int rxc_field_lookup(const char *name, size_t len);
 
 /* Code systems for diagnosis and drug codes ("system:code"). */
@@ -69,6 +75,8 @@ typedef enum rxc_system {
   RXC_SYS__COUNT
 } rxc_system;
 
+/* "icd10" for RXC_SYS_ICD10 (a static string); "" for NONE or out of
+ * range. */
 RXC_API const char *rxc_system_name(rxc_system s);
 /* The system a prefix names ("ICD10", "icd-10-cm", "snomed", "sct" ...),
  * or RXC_SYS_NONE. */
@@ -87,9 +95,13 @@ typedef struct rxc_code {
  * `buf` (at least len + 1 bytes) receives the normalised text that
  * out->code points to. Diagnosis inference when there is no prefix: a
  * letter then digits is ICD-10; digits only, 6 to 18 long, SNOMED CT;
- * 3 to 5 digits with an optional dot, ICD-9. `is_drug` switches to drug
- * inference: digits only is RxNorm, an ATC shape (N06AB08) is ATC.
- * Returns 1 when a code was recognised, 0 otherwise (out->system NONE). */
+ * 3 to 5 digits with an optional dot (or E and 3 digits, a dot and more),
+ * ICD-9. `is_drug` switches to drug inference: digits only is RxNorm, an
+ * ATC shape (N06AB08) is ATC, 7 digits then letters and digits to 9, 11 or
+ * 15 characters (0403030L0AAAAAA) is BNF.
+ * Returns 1 when a code was recognised, 0 otherwise (out->system NONE).
+ * out->code points into the caller's `buf` and out->raw into `s`: valid
+ * while they are. Allocates nothing; thread-safe. */
 RXC_API int rxc_code_parse(const char *s, size_t len, int is_drug, char *buf,
                            rxc_code *out);
 
@@ -112,6 +124,8 @@ typedef enum rxc_reject_reason {
   RXC_REJ__COUNT
 } rxc_reject_reason;
 
+/* A reason's id ("bad-date") and its prose: static strings ("unknown" and
+ * "unknown reason" when out of range). */
 RXC_API const char *rxc_reject_id(rxc_reject_reason r);   /* "bad-date" */
 RXC_API const char *rxc_reject_text(rxc_reject_reason r); /* prose */
 
@@ -154,14 +168,20 @@ typedef struct rxc_schema rxc_schema;
  * "canonical=Header,canonical=Header" (the --map option); it wins over
  * aliases. Fails with RXC_EHEADER when neither drug_name nor drug_code is
  * present (the message lists the headers seen and what was looked for),
- * RXC_EUSAGE for a malformed map. The schema copies what it keeps. */
+ * RXC_EUSAGE for a malformed map (err filled in either case; *out NULL),
+ * RXC_ENOMEM. The schema copies what it keeps: header and map need only
+ * live during the call. The caller owns *out (rxc_schema_free, after every
+ * builder that borrows it). Immutable: shareable between threads. */
 RXC_API RXC_NODISCARD rxc_status rxc_schema_new(const rxc_str *header,
                                                 size_t n, const char *map,
                                                 rxc_schema **out,
                                                 rxc_error *err);
+/* Frees a schema; NULL is accepted. */
 RXC_API void rxc_schema_free(rxc_schema *s);
+/* The number of columns of the header row (0 for NULL). */
 RXC_API size_t rxc_schema_ncolumns(const rxc_schema *s);
-/* Header text of column i (NUL-terminated, owned by the schema). */
+/* Header text of column i (NUL-terminated, owned by the schema, valid
+ * until rxc_schema_free); NULL when out of range. */
 RXC_API const char *rxc_schema_header(const rxc_schema *s, size_t i);
 /* Column index of a canonical field, or -1 when the export lacks it. */
 RXC_API int rxc_schema_column(const rxc_schema *s, rxc_field f);
@@ -181,15 +201,22 @@ typedef struct rxc_input_options {
 
 typedef struct rxc_builder rxc_builder;
 
-/* Borrows `schema` (keep it alive) and copies the options. */
+/* Borrows `schema` (keep it alive until rxc_builder_free) and copies the
+ * options (o may be NULL for the defaults; its strings need not outlive
+ * the call). RXC_EUSAGE when schema is NULL or o->default_country is not
+ * an ISO 3166-1 alpha-2 code, RXC_ENOMEM (*out NULL either way). The
+ * caller owns *out. One thread at a time; builders may share a schema. */
 RXC_API RXC_NODISCARD rxc_status rxc_builder_new(const rxc_schema *schema,
                                                  const rxc_input_options *o,
                                                  rxc_builder **out);
+/* Frees a builder and the record it last built; NULL is accepted. */
 RXC_API void rxc_builder_free(rxc_builder *b);
 /* Normalises one row. Returns 1 and sets *rec (valid until the next call)
  * when the row can be checked; returns 0 and fills *rej when it cannot;
  * returns -1 on out of memory. The fields must stay alive while *rec is
- * used. */
+ * used (the record's slices point into them). `line` and `number` are the
+ * caller's to choose: they are only reported back (rec->line, rej->line).
+ * Allocates only to grow its scratch: none once warmed up. */
 RXC_API int rxc_builder_build(rxc_builder *b, const rxc_str *fields,
                               size_t n, unsigned long line,
                               unsigned long number, const rxc_record **rec,
@@ -225,19 +252,43 @@ typedef struct rxc_reader_callbacks {
 
 typedef struct rxc_reader rxc_reader;
 
+/* Makes a reader with a copy of the options (o may be NULL; its strings
+ * are copied, but o->stop is kept: it must outlive the reader's runs).
+ * RXC_ENOMEM is the only failure (*out NULL). The caller owns *out. One
+ * thread at a time. */
 RXC_API RXC_NODISCARD rxc_status rxc_reader_new(const rxc_input_options *o,
                                                 rxc_reader **out);
+/* Frees a reader, with its schema and statistics; NULL is accepted. */
 RXC_API void rxc_reader_free(rxc_reader *r);
 /* Reads `in` to its end. `name` names the input in errors ("-" or a path).
  * Returns RXC_OK when the stream was read (rows may have been rejected),
  * RXC_EHEADER for a missing or unusable header, RXC_EIO on a read error,
- * RXC_ESTOP when a callback stopped it, RXC_ENOMEM. */
+ * RXC_ESTOP when a callback stopped it, RXC_ENOMEM; err (may be NULL) says
+ * where and why. `in` is borrowed and not closed. The callbacks run on the
+ * calling thread, in input order; what they receive is valid during the
+ * call only. A reader may run several inputs one after the other; each run
+ * starts its statistics and schema afresh. */
 RXC_API RXC_NODISCARD rxc_status rxc_reader_run(rxc_reader *r, FILE *in,
                                                 const char *name,
                                                 const rxc_reader_callbacks *cb,
                                                 rxc_error *err);
+/* Raw header mode, for callers that map columns themselves (the
+ * multi-table layouts, whose tables need not have a drug column): with a
+ * handler set and raw rows (on_row) in the callbacks, the header row is
+ * handed to `fn` as read (fields valid during the call; `line` where it
+ * starts) instead of being mapped: no schema or builder is made and
+ * rxc_reader_schema returns NULL. A non-zero return stops the run with
+ * RXC_ESTOP; the handler keeps its own error. Set before rxc_reader_run;
+ * NULL restores the default. Not thread-safe (like the reader). */
+RXC_API void rxc_reader_set_header_handler(
+    rxc_reader *r,
+    int (*fn)(const rxc_str *fields, size_t n, unsigned long line, void *ud),
+    void *ud);
+/* The counts of the last run (NULL for a NULL reader), owned by the
+ * reader: valid until its next run or rxc_reader_free. */
 RXC_API const rxc_read_stats *rxc_reader_stats(const rxc_reader *r);
-/* The schema of the last run's header, or NULL. Owned by the reader. */
+/* The schema of the last run's header, or NULL. Owned by the reader: valid
+ * until its next run or rxc_reader_free. */
 RXC_API const rxc_schema *rxc_reader_schema(const rxc_reader *r);
 
 #ifdef __cplusplus

@@ -18,6 +18,7 @@
 #include "check.h"
 #include "common.h"
 #include "input.h"
+#include "layout.h"
 #include "output.h"
 #include "rules.h"
 
@@ -36,6 +37,13 @@ typedef struct rxc_pipeline_options {
    * stops at the next row; what was read so far is still checked and
    * written, and the run returns RXC_ESTOP. */
   volatile sig_atomic_t *stop;
+  /* A multi-table layout (rxcheck/layout.h), or NULL for a flat export.
+   * With one, `in` must be its prescriptions table: the header is mapped
+   * by the layout, and each row gets the layout's virtual columns
+   * (diagnoses, birth date or age, co-medications ...) before it is
+   * normalised; rejects in a virtual column name the column it came from.
+   * Borrowed and only read, by every worker: keep it alive for the run. */
+  const rxc_layout *layout;
 } rxc_pipeline_options;
 
 typedef struct rxc_pipeline_sink {
@@ -53,7 +61,17 @@ typedef struct rxc_pipeline_sink {
  * rows_read == valid + rejected. Returns RXC_OK, RXC_EHEADER (no usable
  * header; err says why), RXC_EIO (reading failed or the sink refused),
  * RXC_ESTOP (stopped by opts->stop), RXC_ENOMEM, or RXC_EUSAGE for bad
- * options. */
+ * options.
+ *
+ * Ownership: everything is borrowed for the call: rs (only read), opts,
+ * in (read to its end or the stop, not closed), name (shown in errors),
+ * sink; stats, tally and err are the caller's, filled here. The data a
+ * sink callback receives is valid during that call only.
+ *
+ * Threads: with jobs > 1 the run starts its worker threads and joins them
+ * all before returning. The sink's callbacks are always called from the
+ * calling thread, one at a time and in input order, so they need no lock.
+ * Several runs may go on at once on different threads, sharing rs. */
 RXC_API RXC_NODISCARD rxc_status rxc_pipeline_run(
     const rxc_ruleset *rs, const rxc_pipeline_options *opts, FILE *in,
     const char *name, const rxc_pipeline_sink *sink, rxc_read_stats *stats,

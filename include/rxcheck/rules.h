@@ -19,7 +19,9 @@ extern "C" {
 typedef struct rxc_ruleset rxc_ruleset;
 
 /* Receives each diagnostic found while loading; may be NULL (then errors
- * are only counted). The rxc_error is valid during the call only. */
+ * are only counted). The rxc_error is valid during the call only. Called
+ * on the loading thread before the load returns, sorted by file and
+ * position: at most 1,000, then one saying how many more were found. */
 typedef void (*rxc_diag_fn)(const rxc_error *diag, void *ud);
 
 /* One rule file held in memory (the built-in packs, fuzzers, tests). */
@@ -31,19 +33,32 @@ typedef struct rxc_rule_file {
 
 /* Loads every pack under `path`: either a pack directory (holding *.yaml)
  * or a directory of pack directories. RXC_ERULES when any file has an
- * error (each reported through diag), RXC_EIO when a file cannot be read. */
+ * error (each reported through diag), RXC_EIO when a file or the directory
+ * cannot be read, RXC_ENOMEM; no partial ruleset: on any failure *out is
+ * NULL. On success the caller owns *out (rxc_ruleset_free). Files are read
+ * during the call only. Thread-safe: loads share nothing. */
 RXC_API RXC_NODISCARD rxc_status rxc_ruleset_load_dir(const char *path,
                                                       rxc_diag_fn diag,
                                                       void *ud,
                                                       rxc_ruleset **out);
-/* Loads one pack from files in memory (names sorted internally). */
+/* Loads one pack from files in memory (names sorted internally). The
+ * files' names and bytes are read during the call only: the ruleset keeps
+ * copies of what it needs. Errors and ownership as rxc_ruleset_load_dir;
+ * RXC_EUSAGE when out is NULL, or files is NULL with n > 0. */
 RXC_API RXC_NODISCARD rxc_status rxc_ruleset_load_files(
     const rxc_rule_file *files, size_t n, rxc_diag_fn diag, void *ud,
     rxc_ruleset **out);
-/* Loads the packs built into the library from rules/ at build time. */
+/* Loads the packs built into the library from rules/ at build time
+ * (diagnostics name files "builtin:<pack>/<file>.yaml"). Errors and
+ * ownership as rxc_ruleset_load_dir (RXC_ERULES cannot happen for a build
+ * whose packs lint). Each call makes a new ruleset; load once and share it
+ * between threads rather than loading per thread. */
 RXC_API RXC_NODISCARD rxc_status rxc_ruleset_load_builtin(rxc_diag_fn diag,
                                                           void *ud,
                                                           rxc_ruleset **out);
+/* Frees a ruleset and everything it owns (pack and rule infos, strings);
+ * NULL is accepted. Free every checker of the ruleset first, and make sure
+ * no thread still uses it. */
 RXC_API void rxc_ruleset_free(rxc_ruleset *rs);
 
 /* What a pack says about itself. Strings are owned by the ruleset. */
@@ -65,11 +80,15 @@ typedef struct rxc_pack_info {
  * recognised by any pack, looks at each word of it. Returns the pack's
  * look-alike it names (with *lookalike = 1 and *pack set), else the known
  * name within a small edit distance (*lookalike = 0), else NULL. The
- * returned string is owned by the ruleset. */
+ * returned string and *pack are owned by the ruleset. Cannot fail; reads
+ * the ruleset only, so thread-safe. */
 RXC_API const char *rxc_ruleset_suggest(const rxc_ruleset *rs,
                                         const char *name, int *lookalike,
                                         const rxc_pack_info **pack);
 
+/* The number of packs (0 for NULL), and pack i in name order (NULL when
+ * out of range), owned by the ruleset: valid until rxc_ruleset_free.
+ * Read-only, thread-safe. */
 RXC_API size_t rxc_ruleset_npacks(const rxc_ruleset *rs);
 RXC_API const rxc_pack_info *rxc_ruleset_pack(const rxc_ruleset *rs,
                                               size_t i);
@@ -89,10 +108,15 @@ typedef struct rxc_rule_info {
   const char *text;     /* the rule's YAML text as written */
 } rxc_rule_info;
 
+/* The number of rules of all packs (0 for NULL), and rule i, pack after
+ * pack in pack order (NULL when out of range). The info and its strings
+ * are owned by the ruleset: valid until rxc_ruleset_free. Read-only,
+ * thread-safe. */
 RXC_API size_t rxc_ruleset_nrules(const rxc_ruleset *rs);
 RXC_API const rxc_rule_info *rxc_ruleset_rule(const rxc_ruleset *rs,
                                               size_t i);
-/* The rule with this id, or NULL. */
+/* The rule with this id (the first pack's, should two packs use it), or
+ * NULL; id NULL gives NULL. Owned by the ruleset. Thread-safe. */
 RXC_API const rxc_rule_info *rxc_ruleset_find_rule(const rxc_ruleset *rs,
                                                    const char *id);
 
@@ -105,8 +129,11 @@ typedef struct rxc_test_outcome {
   char detail[1024]; /* expected vs actual when it failed */
 } rxc_test_outcome;
 
-/* Runs every test case of every pack; calls `fn` once per case. Sets
- * *passed and *failed. RXC_ENOMEM only on allocation failure. */
+/* Runs every test case of every pack; calls `fn` once per case (on the
+ * calling thread; the outcome is valid during the call only; fn may be
+ * NULL). Sets *passed and *failed. RXC_ENOMEM only on allocation failure.
+ * Uses a checker of its own, so it may run while other threads check
+ * with the same ruleset. */
 RXC_API RXC_NODISCARD rxc_status rxc_ruleset_run_tests(
     const rxc_ruleset *rs, void (*fn)(const rxc_test_outcome *o, void *ud),
     void *ud, unsigned long *passed, unsigned long *failed);

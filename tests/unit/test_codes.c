@@ -90,6 +90,43 @@ static void test_drug_inference(void **state) {
   expect("903873", 0, RXC_SYS_SNOMED, "903873");
 }
 
+/* Issue 8: ICD-9 with and without the dot, V and E codes, the spellings
+ * vocabularies use for prefixes, and BNF codes as NHS files write them. */
+static void test_icd9_forms_and_vocabulary_prefixes(void **state) {
+  (void)state;
+  expect("300.3", 0, RXC_SYS_ICD9, "3003");
+  expect("3003", 0, RXC_SYS_ICD9, "3003");
+  expect("296.20", 0, RXC_SYS_ICD9, "29620");
+  expect("ICD9CM:300.21", 0, RXC_SYS_ICD9, "30021");
+  expect("ICD-9-CM: 309.81", 0, RXC_SYS_ICD9, "30981");
+  expect("icd9-cm:30001", 0, RXC_SYS_ICD9, "30001");
+  /* E codes with three digits before the dot cannot be ICD-10. */
+  expect("E950.0", 0, RXC_SYS_ICD9, "E9500");
+  /* V codes and dotless E codes read as ICD-10 without a prefix ... */
+  expect("V707", 0, RXC_SYS_ICD10, "V707");
+  expect("E9500", 0, RXC_SYS_ICD10, "E9500");
+  /* ... so the layouts that know the system prefix them. */
+  expect("icd9:V707", 0, RXC_SYS_ICD9, "V707");
+  expect("icd9:E9500", 0, RXC_SYS_ICD9, "E9500");
+  expect("ICD10CM:F40.01", 0, RXC_SYS_ICD10, "F4001");
+  expect("icd-10cm:F42.2", 0, RXC_SYS_ICD10, "F422");
+  expect("SNOMED-CT:371631005", 0, RXC_SYS_SNOMED, "371631005");
+}
+
+static void test_bnf_inference_for_drugs(void **state) {
+  (void)state;
+  expect("0403030L0", 1, RXC_SYS_BNF, "0403030L0");
+  expect("0403030L0AA", 1, RXC_SYS_BNF, "0403030L0AA");
+  expect("0403030l0aaaaaa", 1, RXC_SYS_BNF, "0403030L0AAAAAA");
+  expect("0403030X0AAAAAA", 1, RXC_SYS_BNF, "0403030X0AAAAAA");
+  /* All digits stay RxNorm; other lengths are not BNF. */
+  expect("040303000", 1, RXC_SYS_RXNORM, "040303000");
+  assert_false(parse("0403030L0A", 1).ok);
+  assert_false(parse("403030L0AA", 1).ok);
+  /* Not a diagnosis shape either. */
+  assert_false(parse("0403030L0", 0).ok);
+}
+
 static void test_unknown_prefix_and_free_text_unrecognised(void **state) {
   (void)state;
   parsed p = parse("foo:123", 0);
@@ -123,6 +160,8 @@ int main(void) {
       cmocka_unit_test(test_system_prefixes),
       cmocka_unit_test(test_diagnosis_inference),
       cmocka_unit_test(test_drug_inference),
+      cmocka_unit_test(test_icd9_forms_and_vocabulary_prefixes),
+      cmocka_unit_test(test_bnf_inference_for_drugs),
       cmocka_unit_test(test_unknown_prefix_and_free_text_unrecognised),
       cmocka_unit_test(test_system_lookup_and_names),
   };

@@ -204,6 +204,33 @@ static void test_other_systems_match_exactly(void **state) {
   assert_true(rxc__codeset_empty(&s));
 }
 
+static void test_bnf_and_atc_codes_match_as_prefixes(void **state) {
+  (void)state;
+  /* A BNF chemical substance covers every product and presentation under
+   * it; escitalopram (0403030X0) and doxepin (0403010L0), one character
+   * away, stay out. An ATC group covers its substances. */
+  rxc__codeset s;
+  memset(&s, 0, sizeof s);
+  add(&s, RXC_SYS_BNF, "0403030L0");
+  add(&s, RXC_SYS_ATC, "N06AB08");
+  add(&s, RXC_SYS_ATC, "N05A");
+  rxc__codeset_seal(&s);
+  assert_true(has(&s, RXC_SYS_BNF, "0403030L0"));
+  assert_true(has(&s, RXC_SYS_BNF, "0403030L0AA"));
+  assert_true(has(&s, RXC_SYS_BNF, "0403030L0AAAAAA"));
+  assert_true(has(&s, RXC_SYS_BNF, "0403030L0BBABAB"));
+  assert_false(has(&s, RXC_SYS_BNF, "0403030X0AAAAAA"));
+  assert_false(has(&s, RXC_SYS_BNF, "0403010L0AAAAAA"));
+  assert_false(has(&s, RXC_SYS_BNF, "0403030")); /* shorter than the entry */
+  assert_true(has(&s, RXC_SYS_ATC, "N06AB08"));
+  assert_false(has(&s, RXC_SYS_ATC, "N06AB03"));
+  assert_false(has(&s, RXC_SYS_ATC, "N06AB"));
+  assert_true(has(&s, RXC_SYS_ATC, "N05AH02"));
+  /* The system still matters. */
+  assert_false(has(&s, RXC_SYS_NDC, "0403030L0AAAAAA"));
+  rxc__codeset_free(&s);
+}
+
 static void test_exclusions_take_precedence(void **state) {
   (void)state;
   /* The evaluator maps a code when it is in `codes` and not in `exclude`;
@@ -256,6 +283,7 @@ int main(void) {
       cmocka_unit_test(test_matcher_survives_allocation_failure),
       cmocka_unit_test(test_icd_codes_match_as_prefixes),
       cmocka_unit_test(test_other_systems_match_exactly),
+      cmocka_unit_test(test_bnf_and_atc_codes_match_as_prefixes),
       cmocka_unit_test(test_exclusions_take_precedence),
       cmocka_unit_test(test_large_codeset_binary_search),
   };
