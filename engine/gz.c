@@ -29,25 +29,24 @@
 
 enum { GZ_BUFFER = 128 * 1024 };
 
-#if defined(__GLIBC__)
-static ssize_t gz_read(void *cookie, char *buf, size_t size) {
-  gzFile gz = cookie;
-  unsigned want = size > (1u << 30) ? (1u << 30) : (unsigned)size;
+/* Reads up to `want` bytes; -1 with errno EIO on a corrupt or truncated
+ * stream (zlib reports truncation as Z_BUF_ERROR at the end), so a cut
+ * file is a read error, never a short table. */
+static int gz_fill(gzFile gz, char *buf, unsigned want) {
   int got = gzread(gz, buf, want);
-  if (got < 0) {
-    errno = EIO;
-    return -1;
-  }
   if (got == 0) {
-    /* zlib reports a truncated stream as Z_BUF_ERROR at the end. */
     int zerr = Z_OK;
     (void)gzerror(gz, &zerr);
-    if (zerr != Z_OK && zerr != Z_STREAM_END) {
-      errno = EIO;
-      return -1;
-    }
+    if (zerr != Z_OK && zerr != Z_STREAM_END) got = -1;
   }
-  return got;
+  if (got < 0) errno = EIO;
+  return got < 0 ? -1 : got;
+}
+
+#if defined(__GLIBC__)
+static ssize_t gz_read(void *cookie, char *buf, size_t size) {
+  unsigned want = size > (1u << 30) ? (1u << 30) : (unsigned)size;
+  return gz_fill(cookie, buf, want);
 }
 
 static int gz_close(void *cookie) {
@@ -61,21 +60,7 @@ static FILE *gz_stream(gzFile gz) {
 #elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || \
     defined(__NetBSD__)
 static int gz_read(void *cookie, char *buf, int size) {
-  gzFile gz = cookie;
-  int got = gzread(gz, buf, (unsigned)size);
-  if (got < 0) {
-    errno = EIO;
-    return -1;
-  }
-  if (got == 0) {
-    int zerr = Z_OK;
-    (void)gzerror(gz, &zerr);
-    if (zerr != Z_OK && zerr != Z_STREAM_END) {
-      errno = EIO;
-      return -1;
-    }
-  }
-  return got;
+  return gz_fill(cookie, buf, (unsigned)size);
 }
 
 static int gz_close(void *cookie) {

@@ -189,28 +189,6 @@ int rxc_layout_parse(const char *name, rxc_layout_kind *out) {
 
 /* ---- small helpers shared with layout_rows.c ------------------------------ */
 
-size_t rxc__fold_header(const char *s, size_t len, char *out, size_t cap) {
-  rxc_str t = rxc__trim((rxc_str){s, len});
-  size_t n = 0;
-  int sep = 0;
-  for (size_t i = 0; i < t.len; i++) {
-    int c = (unsigned char)t.ptr[i];
-    if (c == ' ' || c == '\t' || c == '-' || c == '_') {
-      sep = 1;
-      continue;
-    }
-    if (sep && n) {
-      if (n + 1 >= cap) return 0;
-      out[n++] = '_';
-    }
-    sep = 0;
-    if (n + 1 >= cap) return 0;
-    out[n++] = (char)rxc__lower(c);
-  }
-  out[n] = '\0';
-  return n;
-}
-
 int rxc__find_column(char *const *folded, size_t n, const char *names) {
   if (!names) return -1;
   const char *p = names;

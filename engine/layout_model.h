@@ -105,10 +105,6 @@ rxc_status rxc__resolve_header(const rxc_layout *l, rxc_table_role role,
                                const rxc_str *header, size_t n,
                                rxc__columns *out, rxc_error *err);
 
-/* Folds a header name as the tables are described: trimmed, lower case,
- * each run of spaces, hyphens and underscores as one '_'. Returns the
- * length (0: empty or longer than cap - 1). */
-size_t rxc__fold_header(const char *s, size_t len, char *out, size_t cap);
 /* The column of `names` ('|'-separated folded names) in a header of n
  * folded names, first listed name first; -1 when absent. */
 int rxc__find_column(char *const *folded, size_t n, const char *names);

@@ -84,29 +84,10 @@ static const struct {
 
 enum { NAME_MAX_FOLDED = 64 };
 
-/* Folds a header for lookup: trimmed, ASCII lower case, each run of
- * spaces, tabs, hyphens and underscores as one '_'. Returns the length, or
- * 0 when empty or too long to be any known name. */
+/* Folds a header for lookup (rxc__fold_header); 0 when empty or too long
+ * to be any known name. */
 static size_t fold_name(const char *s, size_t len, char *out) {
-  rxc_str t = rxc__trim((rxc_str){s, len});
-  size_t n = 0;
-  int sep = 0;
-  for (size_t i = 0; i < t.len; i++) {
-    int c = (unsigned char)t.ptr[i];
-    if (c == ' ' || c == '\t' || c == '-' || c == '_') {
-      sep = 1;
-      continue;
-    }
-    if (sep && n) {
-      if (n >= NAME_MAX_FOLDED) return 0;
-      out[n++] = '_';
-    }
-    sep = 0;
-    if (n >= NAME_MAX_FOLDED) return 0;
-    out[n++] = (char)rxc__lower(c);
-  }
-  out[n] = '\0';
-  return n;
+  return rxc__fold_header(s, len, out, NAME_MAX_FOLDED + 1);
 }
 
 static int canonical_index(const char *folded) {

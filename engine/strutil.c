@@ -99,3 +99,25 @@ size_t rxc__edit_distance(const char *a, const char *b, size_t cap) {
   }
   return row[lb] < cap ? row[lb] : cap;
 }
+
+size_t rxc__fold_header(const char *s, size_t len, char *out, size_t cap) {
+  rxc_str t = rxc__trim((rxc_str){s, len});
+  size_t n = 0;
+  int sep = 0;
+  for (size_t i = 0; i < t.len; i++) {
+    int c = (unsigned char)t.ptr[i];
+    if (c == ' ' || c == '\t' || c == '-' || c == '_') {
+      sep = 1;
+      continue;
+    }
+    if (sep && n) {
+      if (n + 1 >= cap) return 0;
+      out[n++] = '_';
+    }
+    sep = 0;
+    if (n + 1 >= cap) return 0;
+    out[n++] = (char)rxc__lower(c);
+  }
+  out[n] = '\0';
+  return n;
+}

@@ -36,6 +36,11 @@ int rxc__istarts(rxc_str s, rxc_str prefix);
 int rxc__utf8_valid(const char *s, size_t n);
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
 size_t rxc__utf8_seq(const unsigned char *s, size_t n);
+/* Folds a header name for lookup into out (cap bytes): trimmed, ASCII
+ * lower case, each run of spaces, tabs, hyphens and underscores as one '_'
+ * ("Drug Name" and "DRUG-NAME" give "drug_name"). Returns the length, or 0
+ * when the name is empty or does not fit. */
+size_t rxc__fold_header(const char *s, size_t len, char *out, size_t cap);
 /* Levenshtein distance, capped at `cap` (returns cap when larger). */
 size_t rxc__edit_distance(const char *a, const char *b, size_t cap);
 
