@@ -15,6 +15,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -44,6 +45,21 @@ struct rxc_checker {
   unsigned char *hit; /* per indication of the current pack: mapped? */
   char ***no_approval; /* [pack][jurisdiction] reason texts */
   struct rxc__cache_slot *cache; /* CACHE_SLOTS entries, see classify() */
+  /* The co-medication cache (see comed_bits()): every co_medications
+   * predicate of the ruleset, sorted by address, and per distinct item the
+   * bitmap of the predicates that hold for it. */
+  const rxc__pred **cm_preds;
+  size_t ncm;
+  unsigned char *cm_slots;
+  size_t cm_slot_size;
+  size_t cm_words;  /* 64-bit words per bitmap */
+  uint64_t *cm_row; /* this record's items' bitmaps, CM_ITEMS of them */
+  /* Per finding rule (all packs, in order): the index in cm_preds of a
+   * co_medications predicate its condition requires at top level, or -1.
+   * A finding whose required predicate held for no item is skipped. */
+  int32_t *cm_req;
+  size_t *cm_req_base; /* per pack: offset of its findings in cm_req */
+  int cm_state;     /* 0 not loaded, 1 cm_row loaded, 2 uncached */
   size_t hitcap;
   rxc_result res;
   /* State of one record's evaluation. */
@@ -70,6 +86,8 @@ struct rxc_checker {
   int xfail; /* an allocation failed while explaining */
 };
 
+static int comed_cache_new(rxc_checker *c);
+
 static const char reason_no_jurisdiction[] =
     "no jurisdiction: the record has no country and no default was given";
 static const char reason_uncovered[] =
@@ -95,7 +113,8 @@ rxc_status rxc_checker_new(const rxc_ruleset *rs, rxc_checker **out) {
   c->hit = rxc__calloc(maxind ? maxind : 1, 1);
   c->no_approval = rxc__calloc(rs->npacks ? rs->npacks : 1, sizeof(char **));
   c->cache = rxc__calloc(CACHE_SLOTS, sizeof *c->cache);
-  if (!c->m || !c->hit || !c->no_approval || !c->cache) {
+  if (!c->m || !c->hit || !c->no_approval || !c->cache ||
+      comed_cache_new(c) != 0) {
     rxc_checker_free(c);
     return RXC_ENOMEM;
   }
@@ -136,6 +155,11 @@ void rxc_checker_free(rxc_checker *c) {
     rxc__free(c->no_approval);
   }
   rxc__free(c->cache);
+  rxc__free(c->cm_preds);
+  rxc__free(c->cm_slots);
+  rxc__free(c->cm_row);
+  rxc__free(c->cm_req);
+  rxc__free(c->cm_req_base);
   rxc_buf_free(&c->pool);
   rxc__free(c->xr);
   rxc__free(c->xi);
@@ -248,6 +272,171 @@ static void classify(rxc_checker *c, const rxc_record *r, int *pack,
   memcpy(s->key, key, k);
   s->pack = (int8_t)*pack;
   s->formulation = (int8_t)*formulation;
+}
+
+/* ---- the co-medication cache ---------------------------------------------- */
+
+/* Interaction rules test each co-medication against their patterns; with
+ * hundreds of rules that is hundreds of pattern calls per item. The same
+ * co-medication strings recur across an export as drug names do, so for
+ * each distinct item the checker remembers, as a bitmap, which of the
+ * ruleset's co_medications predicates hold for it. A slot is a header and
+ * the bitmap; the cache is direct mapped and bounded. */
+enum { CM_SLOTS = 2048, CM_KEY = 64, CM_ITEMS = 64 };
+
+static int item_matches(rxc_checker *c, const rxc__pred *p, rxc_str text,
+                        const rxc_code *code);
+
+typedef struct cm_head {
+  uint64_t hash;
+  uint16_t len; /* key length + 1; 0: empty */
+  char key[CM_KEY];
+} cm_head;
+
+static void collect_comed(const rxc__cond *k, const rxc__pred **out,
+                          size_t *n) {
+  if (k->op == RXC_C_PRED) {
+    if (k->pred.field == RXC_CF_CO_MEDICATIONS) {
+      if (out) out[*n] = &k->pred;
+      (*n)++;
+    }
+    return;
+  }
+  for (size_t i = 0; i < k->nkids; i++) collect_comed(&k->kids[i], out, n);
+}
+
+static int cmp_ptr(const void *a, const void *b) {
+  uintptr_t x = (uintptr_t) * (const rxc__pred *const *)a;
+  uintptr_t y = (uintptr_t) * (const rxc__pred *const *)b;
+  return x < y ? -1 : x > y;
+}
+
+static long comed_index(const rxc_checker *c, const rxc__pred *p) {
+  const rxc__pred **hit =
+      bsearch(&p, c->cm_preds, c->ncm, sizeof *c->cm_preds, cmp_ptr);
+  return hit ? (long)(hit - c->cm_preds) : -1;
+}
+
+static int comed_cache_new(rxc_checker *c) {
+  size_t n = 0;
+  for (size_t i = 0; i < c->rs->npacks; i++)
+    for (size_t f = 0; f < c->rs->packs[i].nfindings; f++)
+      collect_comed(&c->rs->packs[i].findings[f].when, NULL, &n);
+  if (!n) return 0;
+  c->cm_preds = rxc__malloc(n * sizeof *c->cm_preds);
+  if (!c->cm_preds) return -1;
+  n = 0;
+  for (size_t i = 0; i < c->rs->npacks; i++)
+    for (size_t f = 0; f < c->rs->packs[i].nfindings; f++)
+      collect_comed(&c->rs->packs[i].findings[f].when, c->cm_preds, &n);
+  qsort(c->cm_preds, n, sizeof *c->cm_preds, cmp_ptr);
+  c->ncm = n;
+  c->cm_words = (n + 63) / 64;
+  c->cm_slot_size = sizeof(cm_head) + c->cm_words * sizeof(uint64_t);
+  c->cm_slot_size = (c->cm_slot_size + 7) & ~(size_t)7;
+  c->cm_slots = rxc__calloc(CM_SLOTS, c->cm_slot_size);
+  c->cm_row = rxc__malloc(CM_ITEMS * c->cm_words * sizeof *c->cm_row);
+  if (!c->cm_slots || !c->cm_row) return -1;
+  /* The top-level requirement of each finding: the condition itself, or a
+   * kid of a top-level all:, when it is a co_medications predicate. */
+  size_t nf = 0;
+  c->cm_req_base = rxc__calloc(c->rs->npacks, sizeof *c->cm_req_base);
+  if (!c->cm_req_base) return -1;
+  for (size_t i = 0; i < c->rs->npacks; i++) {
+    c->cm_req_base[i] = nf;
+    nf += c->rs->packs[i].nfindings;
+  }
+  c->cm_req = rxc__malloc((nf ? nf : 1) * sizeof *c->cm_req);
+  if (!c->cm_req) return -1;
+  for (size_t i = 0; i < c->rs->npacks; i++)
+    for (size_t f = 0; f < c->rs->packs[i].nfindings; f++) {
+      const rxc__cond *w = &c->rs->packs[i].findings[f].when;
+      const rxc__pred *req = NULL;
+      if (w->op == RXC_C_PRED && w->pred.field == RXC_CF_CO_MEDICATIONS)
+        req = &w->pred;
+      for (size_t k = 0; !req && w->op == RXC_C_ALL && k < w->nkids; k++)
+        if (w->kids[k].op == RXC_C_PRED &&
+            w->kids[k].pred.field == RXC_CF_CO_MEDICATIONS)
+          req = &w->kids[k].pred;
+      c->cm_req[c->cm_req_base[i] + f] =
+          req ? (int32_t)comed_index(c, req) : -1;
+    }
+  return 0;
+}
+
+static int comed_item_holds(rxc_checker *c, const rxc__pred *p, rxc_str item) {
+  rxc_code code = {RXC_SYS_NONE, {NULL, 0}, {NULL, 0}};
+  char buf[72];
+  if ((p->tests & RXC_P_CODE) && item.len < sizeof buf)
+    rxc_code_parse(item.ptr, item.len, 1, buf, &code);
+  return item_matches(c, p, item, &code);
+}
+
+/* The bitmap of one item: looked up by its text, filled on a miss. NULL
+ * when the item is too long to cache. */
+static const uint64_t *comed_bits(rxc_checker *c, rxc_str item) {
+  if (item.len >= CM_KEY) return NULL;
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ item.len;
+  for (size_t i = 0; i < item.len; i++)
+    h = (h ^ (unsigned char)item.ptr[i]) * 0x100000001b3ULL;
+  cm_head *slot =
+      (cm_head *)(c->cm_slots + (h & (CM_SLOTS - 1)) * c->cm_slot_size);
+  uint64_t *bits = (uint64_t *)(void *)(slot + 1);
+  if (slot->len == item.len + 1 && slot->hash == h &&
+      memcmp(slot->key, item.ptr, item.len) == 0)
+    return bits;
+  unsigned hits = rxc__matcher_hits(c->m);
+  memset(bits, 0, c->cm_words * sizeof *bits);
+  for (size_t k = 0; k < c->ncm; k++)
+    if (comed_item_holds(c, c->cm_preds[k], item))
+      bits[k / 64] |= (uint64_t)1 << (k % 64);
+  /* Results cut short by a match limit hold for this record only. */
+  slot->len = rxc__matcher_hits(c->m) == hits ? (uint16_t)(item.len + 1) : 0;
+  slot->hash = h;
+  memcpy(slot->key, item.ptr, item.len);
+  return bits;
+}
+
+/* This record's items' bitmaps, once per record. 0 when the record cannot
+ * use the cache (no predicates, too many items, an item too long). */
+static int comed_load(rxc_checker *c) {
+  if (c->cm_state) return c->cm_state == 1;
+  c->cm_state = 2;
+  const rxc_record *r = c->rec;
+  if (!c->cm_slots || r->ncomed > CM_ITEMS) return 0;
+  for (size_t i = 0; i < r->ncomed; i++) {
+    /* A later item's fill may evict an earlier item's slot: copy. */
+    const uint64_t *b = comed_bits(c, r->comed[i]);
+    if (!b) return 0;
+    memcpy(c->cm_row + i * c->cm_words, b, c->cm_words * sizeof *b);
+  }
+  c->cm_state = 1;
+  return 1;
+}
+
+/* The first item predicate k holds for, or -1. */
+static long comed_first(const rxc_checker *c, size_t k) {
+  for (size_t i = 0; i < c->rec->ncomed; i++)
+    if (c->cm_row[i * c->cm_words + k / 64] >> (k % 64) & 1) return (long)i;
+  return -1;
+}
+
+/* Whether co_medications predicate p holds, and for which item. */
+static int comed_holds(rxc_checker *c, const rxc__pred *p) {
+  const rxc_record *r = c->rec;
+  long k;
+  if (comed_load(c) && (k = comed_index(c, p)) >= 0) {
+    long i = comed_first(c, (size_t)k);
+    if (i < 0) return 0;
+    c->matched = c->item = r->comed[i];
+    return 1;
+  }
+  for (size_t i = 0; i < r->ncomed; i++)
+    if (comed_item_holds(c, p, r->comed[i])) {
+      c->matched = c->item = r->comed[i];
+      return 1;
+    }
+  return 0;
 }
 
 /* ---- explain ------------------------------------------------------------ */
@@ -441,17 +630,7 @@ static int pred_holds(rxc_checker *c, const rxc__pred *p) {
         }
       return 0;
     case RXC_CF_CO_MEDICATIONS:
-      for (size_t i = 0; i < r->ncomed; i++) {
-        rxc_code code = {RXC_SYS_NONE, {NULL, 0}, {NULL, 0}};
-        char buf[72];
-        if ((p->tests & RXC_P_CODE) && r->comed[i].len < sizeof buf)
-          rxc_code_parse(r->comed[i].ptr, r->comed[i].len, 1, buf, &code);
-        if (item_matches(c, p, r->comed[i], &code)) {
-          c->matched = c->item = r->comed[i];
-          return 1;
-        }
-      }
-      return 0;
+      return comed_holds(c, p);
     case RXC_CF_STRENGTH_MG:
       return r->strength_mg >= 0 && number_matches(p, r->strength_mg);
     case RXC_CF_DAILY_DOSE_MG:
@@ -752,8 +931,13 @@ static rxc_status map_indications(rxc_checker *c) {
 static rxc_status run_findings(rxc_checker *c) {
   const rxc__pack *p = c->pack;
   size_t n = 0;
+  const int32_t *req =
+      c->cm_req ? c->cm_req + c->cm_req_base[p - c->rs->packs] : NULL;
   for (size_t i = 0; i < p->nfindings; i++) {
     const rxc__finding_rule *f = &p->findings[i];
+    if (req && req[i] >= 0 && comed_load(c) &&
+        comed_first(c, (size_t)req[i]) < 0)
+      continue; /* its required co-medication predicate held for no item */
     c->matched = (rxc_str){NULL, 0};
     size_t mark_r = c->nxr, mark_i = c->nxi, mark_pool = c->pool.len;
     if (c->explain) xrule(c, f->id, f->kind, f->message, 1);
@@ -847,6 +1031,7 @@ rxc_status rxc_checker_check(rxc_checker *c, const rxc_record *rec,
   c->xfail = 0;
   c->neg = 0;
   rxc__matcher_reset_hits(c->m);
+  c->cm_state = 0;
   rxc_status st = check(c, rec);
   if (st == RXC_OK && c->pack && rxc__matcher_hits(c->m))
     st = note_match_limit(c);

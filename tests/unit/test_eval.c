@@ -457,6 +457,27 @@ static void test_checking_allocates_nothing_once_warm(void **state) {
   assert_int_equal(r->nfindings, 3);
 }
 
+static void test_comedication_cache_survives_evictions(void **state) {
+  (void)state;
+  /* Thousands of distinct co-medication strings overflow the checker's
+   * bounded cache and collide in it; every answer must stay the one a
+   * fresh evaluation gives: the interaction fires exactly when tizanidine
+   * is in the list, and names the item that matched. */
+  char comed[96];
+  for (int i = 0; i < 6000; i++) {
+    int tiz = i % 7 == 0;
+    snprintf(comed, sizeof comed, "drug%d;%s;other%d", i,
+             tiz ? "Tizanidine 2 mg" : "lisinopril", i % 13);
+    const rxc_result *r =
+        check(H, row("examplamine", "", "", "US", "40", "F42.2", comed, ""));
+    assert_int_equal(has_finding(r, "int-tiz"), tiz);
+    if (tiz) {
+      assert_int_equal(r->findings[0].matched.len, strlen("Tizanidine 2 mg"));
+      assert_memory_equal(r->findings[0].matched.ptr, "Tizanidine 2 mg", 15);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_name_pattern_puts_record_in_scope),
@@ -477,6 +498,7 @@ int main(void) {
       cmocka_unit_test(test_not_and_absent_values),
       cmocka_unit_test(test_prefix_and_in_are_case_insensitive),
       cmocka_unit_test(test_checking_allocates_nothing_once_warm),
+      cmocka_unit_test(test_comedication_cache_survives_evictions),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
