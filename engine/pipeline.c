@@ -288,9 +288,9 @@ static rxc_status emit(pipeline *pl, batch *b) {
   return st;
 }
 
-/* Writes every done batch that is next in order; with `wait`, waits until
- * the batch `until` (exclusive) has been written. Called with the mutex
- * held when threads run. */
+/* Writes every done batch that is next in order, waiting for a batch that
+ * is not done yet only while its sequence number is below `until` (0:
+ * never wait). Called with the mutex held when threads run. */
 static void drain(pipeline *pl, unsigned long until) {
   for (;;) {
     batch *next = NULL;

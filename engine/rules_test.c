@@ -71,8 +71,8 @@ static void compare_set(rxc_test_outcome *o, const char *what,
           join(w, sizeof w, want, nwant), join(g, sizeof g, got, ngot));
 }
 
-static rxc_status run_case(const rxc_ruleset *rs, rxc_checker *chk,
-                           const rxc__test_case *tc, rxc_test_outcome *o) {
+static rxc_status run_case(rxc_checker *chk, const rxc__test_case *tc,
+                           rxc_test_outcome *o) {
   memset(o, 0, sizeof *o);
   o->name = tc->name;
   o->file = tc->file;
@@ -118,7 +118,6 @@ static rxc_status run_case(const rxc_ruleset *rs, rxc_checker *chk,
   }
   const rxc_result *res;
   if ((st = rxc_checker_check(chk, rec, &res)) != RXC_OK) goto done;
-  (void)rs;
 
   if (tc->status && strcmp(tc->status, rxc_verdict_name(res->status)) != 0) {
     o->passed = 0;
@@ -171,7 +170,7 @@ rxc_status rxc_ruleset_run_tests(const rxc_ruleset *rs,
     const rxc__pack *pack = &rs->packs[p];
     for (size_t t = 0; t < pack->ntests && st == RXC_OK; t++) {
       rxc_test_outcome o;
-      st = run_case(rs, chk, &pack->tests[t], &o);
+      st = run_case(chk, &pack->tests[t], &o);
       if (st != RXC_OK) break;
       if (o.passed)
         (*passed)++;

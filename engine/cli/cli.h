@@ -35,12 +35,27 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 /* Opens FILE or "-" (stdin) for reading; prints the error and returns NULL
  * on failure. */
 FILE *cli_open_in(const char *path);
-/* Opens a path for writing ("-" is stdout); prints and returns NULL on
- * failure. */
-FILE *cli_open_out(const char *path);
-/* Closes a stream opened above (not stdin/stdout); returns 0, or -1 after
- * printing when the close reports a write error. */
-int cli_close(FILE *f, const char *path);
+/* An output named on the command line. A file is written to a temporary
+ * file beside it and renamed into place only when the command closes it
+ * with keep set, so a failed or interrupted run never leaves a
+ * half-written file that looks complete; NULL or "-" is standard output.
+ * broken_pipe is set when the reader of a pipe went away (EPIPE). */
+typedef struct cli_out {
+  const char *path; /* NULL for standard output */
+  char *tmp;
+  FILE *f;
+  int broken_pipe;
+} cli_out;
+
+/* Opens; returns 0, or -1 after printing why. */
+int cli_out_open(cli_out *o, const char *path);
+/* Writes n bytes; -1 on a write error (reported when closing). */
+int cli_out_write(cli_out *o, const char *data, size_t n);
+/* Flushes and closes; a file is renamed into place when keep is set and
+ * everything was written, else removed. Returns 0, or -1 after printing
+ * the error (nothing is printed for a closed pipe). Closing twice is
+ * harmless. */
+int cli_out_close(cli_out *o, int keep);
 /* Writes a buffer's bytes; -1 on a write error. */
 int cli_write(FILE *f, const rxc_buf *b);
 

@@ -20,8 +20,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -77,79 +75,6 @@ static const char batch_help[] =
 
 enum { MAX_STDERR_REJECTS = 10, OUT_BUFFER = 1 << 20 };
 
-/* ---- outputs that appear only on success ---------------------------------- */
-
-typedef struct outfile {
-  const char *path; /* as given, or NULL for standard output */
-  char *tmp;        /* the temporary file beside it */
-  FILE *f;
-  int broken_pipe;
-} outfile;
-
-static int out_open(outfile *o, const char *path) {
-  memset(o, 0, sizeof *o);
-  o->path = path;
-  if (!path || strcmp(path, "-") == 0) {
-    o->path = NULL;
-    o->f = stdout;
-    return 0;
-  }
-  size_t n = strlen(path) + sizeof ".rxcheck-XXXXXX";
-  o->tmp = malloc(n);
-  if (!o->tmp) {
-    cli_error("out of memory");
-    return -1;
-  }
-  snprintf(o->tmp, n, "%s.rxcheck-XXXXXX", path);
-  int fd = mkstemp(o->tmp);
-  if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
-    cli_error("cannot write '%s': %s", path, strerror(errno));
-    if (fd >= 0) close(fd);
-    free(o->tmp);
-    o->tmp = NULL;
-    return -1;
-  }
-  /* mkstemp makes the file private (0600); give it the usual mode. */
-  mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  return 0;
-}
-
-static int out_write(outfile *o, const char *data, size_t n) {
-  if (n && fwrite(data, 1, n, o->f) != n) {
-    if (errno == EPIPE) o->broken_pipe = 1;
-    return -1;
-  }
-  return 0;
-}
-
-/* Flushes and, for a file, renames it into place (keep) or removes it.
- * Returns 0, or -1 after printing the error. */
-static int out_close(outfile *o, int keep) {
-  int rc = 0;
-  if (!o->f) return 0;
-  if (fflush(o->f) != 0 || ferror(o->f)) {
-    if (errno == EPIPE) o->broken_pipe = 1;
-    rc = -1;
-  }
-  if (o->f != stdout && fclose(o->f) != 0) rc = -1;
-  o->f = NULL;
-  if (rc != 0 && !o->broken_pipe)
-    cli_error("writing '%s' failed: %s", o->path ? o->path : "standard output",
-              strerror(errno));
-  if (o->tmp) {
-    if (keep && rc == 0 && rename(o->tmp, o->path) != 0) {
-      cli_error("cannot write '%s': %s", o->path, strerror(errno));
-      rc = -1;
-    }
-    if (!keep || rc != 0) unlink(o->tmp);
-    free(o->tmp);
-    o->tmp = NULL;
-  }
-  return rc;
-}
-
 /* ---- signals ---------------------------------------------------------------- */
 
 static volatile sig_atomic_t stop_signal;
@@ -170,24 +95,24 @@ static void install_signals(void) {
 /* ---- the sink ------------------------------------------------------------------ */
 
 typedef struct batch_run {
-  outfile out, rejects;
+  cli_out out, rejects;
+  rxc_buf rejline; /* one reject row at a time, reused */
   const char *input_name;
   unsigned long rejects_shown;
 } batch_run;
 
 static int sink_write(const char *data, size_t n, void *ud) {
   batch_run *b = ud;
-  return out_write(&b->out, data, n);
+  return cli_out_write(&b->out, data, n);
 }
 
 static int sink_reject(const rxc_reject *rej, void *ud) {
   batch_run *b = ud;
   if (b->rejects.f) {
-    rxc_buf line = {0};
-    rxc_format_reject(&line, rej);
-    int rc = line.failed ? -1 : out_write(&b->rejects, line.data, line.len);
-    rxc_buf_free(&line);
-    return rc;
+    b->rejline.len = 0;
+    rxc_format_reject(&b->rejline, rej);
+    if (b->rejline.failed) return -1;
+    return cli_out_write(&b->rejects, b->rejline.data, b->rejline.len);
   }
   if (b->rejects_shown++ < MAX_STDERR_REJECTS)
     cli_error("%s:%lu:%lu: row rejected: %s", b->input_name, rej->line,
@@ -202,12 +127,12 @@ static int write_summary(const char *path, const char *input_name,
   int rc = 0;
   if (path) {
     rxc_format_summary_json(&sum, input_name, stats, tally, rules);
-    outfile f;
-    if (out_open(&f, path) != 0) {
+    cli_out f;
+    if (cli_out_open(&f, path) != 0) {
       rc = -1;
     } else {
-      int bad = sum.failed || out_write(&f, sum.data, sum.len) != 0;
-      if (out_close(&f, !bad) != 0 || bad) rc = -1;
+      int bad = sum.failed || cli_out_write(&f, sum.data, sum.len) != 0;
+      if (cli_out_close(&f, !bad) != 0 || bad) rc = -1;
     }
   } else {
     rxc_format_summary_text(&sum, input_name, stats, tally, rules);
@@ -409,11 +334,11 @@ int cmd_batch(int argc, char **argv) {
       goto done;
     }
   }
-  if (out_open(&b.out, out_path) != 0) goto done;
+  if (cli_out_open(&b.out, out_path) != 0) goto done;
   if (b.out.f == stdout) setvbuf(stdout, NULL, _IOFBF, OUT_BUFFER);
   if (rejects_path) {
-    if (out_open(&b.rejects, rejects_path) != 0) goto done;
-    out_write(&b.rejects, "line,column,reason\n", 19);
+    if (cli_out_open(&b.rejects, rejects_path) != 0) goto done;
+    cli_out_write(&b.rejects, "line,column,reason\n", 19);
   }
   po.stop = &stop_signal;
 
@@ -439,9 +364,9 @@ int cmd_batch(int argc, char **argv) {
                 err.message[0] ? err.message : rxc_strerror(st));
   }
   /* Close the outputs: renamed into place only after a complete run. */
-  if (out_close(&b.out, ok) != 0) ok = 0;
+  if (cli_out_close(&b.out, ok) != 0) ok = 0;
   broken_pipe |= b.out.broken_pipe;
-  if (out_close(&b.rejects, ok) != 0) ok = 0;
+  if (cli_out_close(&b.rejects, ok) != 0) ok = 0;
   if (broken_pipe) {
     rc = 128 + SIGPIPE; /* quietly, like any filter whose reader left */
     goto done;
@@ -468,8 +393,9 @@ int cmd_batch(int argc, char **argv) {
     rc = EXIT_OK;
 
 done:
-  out_close(&b.out, 0);
-  out_close(&b.rejects, 0);
+  cli_out_close(&b.out, 0);
+  cli_out_close(&b.rejects, 0);
+  rxc_buf_free(&b.rejline);
   if (in && in != stdin) fclose(in);
   rxc_layout_free(layout);
   rxc_ruleset_free(rules);

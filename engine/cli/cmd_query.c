@@ -143,8 +143,8 @@ static void buf_printf(rxc_buf *b, const char *fmt, ...) {
   if (n > 0) rxc_buf_append(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-static void headline(term *t, const rxc_record *rec, const rxc_result *res,
-                     const rxc_ruleset *rs, const char *drug_text) {
+static void headline(term *t, const rxc_result *res, const rxc_ruleset *rs,
+                     const char *drug_text) {
   char verdict[32];
   upper_into(verdict, sizeof verdict, rxc_verdict_name(res->status));
   rxc_buf b = {0};
@@ -187,7 +187,6 @@ static void headline(term *t, const rxc_record *rec, const rxc_result *res,
     buf_printf(&b, "age %d", res->age);
   else
     rxc_buf_puts(&b, "age unknown");
-  (void)rec;
   term_para(t, 0, 2, verdict, verdict_color(res->status), b.data);
   rxc_buf_free(&b);
 }
@@ -299,7 +298,7 @@ static void explanation(term *t, const rxc_result *res) {
 
 static void human(term *t, const rxc_ruleset *rs, const rxc_record *rec,
                   const rxc_result *res, const char *drug_text) {
-  headline(t, rec, res, rs, drug_text);
+  headline(t, res, rs, drug_text);
   if (res->status == RXC_V_OUT_OF_SCOPE) return;
   indications(t, rec, res);
   findings(t, res);
@@ -378,14 +377,20 @@ int cmd_query(int argc, char **argv) {
       case ':':
         rc = fail("option '%s' needs a value", argv[optind - 1]);
         goto out;
-      default:
-        rc = fail("unknown option '%s'", argv[optind - 1]);
+      default: {
+        /* "--opt=value": name the option, never the value. */
+        const char *arg = argv[optind - 1];
+        const char *eq = strchr(arg, '=');
+        rc = fail("unknown option '%.*s'", eq ? (int)(eq - arg) : (int)strlen(arg),
+                  arg);
         goto out;
+      }
     }
   }
   if (optind < argc) {
-    rc = fail("unexpected argument '%s': every value goes with a flag",
-              argv[optind]);
+    /* The stray word may be a patient's value: say where, not what. */
+    rc = fail("a value without its flag: every value goes with a flag, "
+              "e.g. --dx F42.2");
     goto out;
   }
   if ((!drug || !*drug) && (!code || !*code)) {

@@ -36,7 +36,7 @@ enum { FLUSH_AT = 1 << 16, MAX_STDERR_REJECTS = 10 };
 
 typedef struct validate {
   const char *input_name;
-  FILE *rejects;
+  cli_out rejects; /* f is NULL without --rejects */
   rxc_buf rejbuf;
   unsigned long rejects_shown;
   int failed; /* a write failed; the run was stopped */
@@ -102,7 +102,7 @@ static int on_record(const rxc_record *rec, void *ud) {
 
 static int on_reject(const rxc_reject *rej, void *ud) {
   validate *v = ud;
-  if (!v->rejects) {
+  if (!v->rejects.f) {
     if (v->rejects_shown++ < MAX_STDERR_REJECTS)
       cli_error("%s:%lu:%lu: row rejected (%s): %s", v->input_name,
                 rej->line, rej->column, rxc_reject_id(rej->reason),
@@ -111,7 +111,7 @@ static int on_reject(const rxc_reject *rej, void *ud) {
   }
   rxc_format_reject(&v->rejbuf, rej);
   if (v->rejbuf.len >= FLUSH_AT) {
-    if (cli_write(v->rejects, &v->rejbuf) != 0) {
+    if (cli_out_write(&v->rejects, v->rejbuf.data, v->rejbuf.len) != 0) {
       v->failed = 1;
       return 1;
     }
@@ -196,10 +196,10 @@ static void summary_json(rxc_buf *b, const char *input,
 }
 
 static int write_summary(const char *path, const rxc_buf *b) {
-  FILE *f = cli_open_out(path);
-  if (!f) return -1;
-  int bad = cli_write(f, b) != 0;
-  if (cli_close(f, path) != 0) bad = 1;
+  cli_out f;
+  if (cli_out_open(&f, path) != 0) return -1;
+  int bad = b->failed || cli_out_write(&f, b->data, b->len) != 0;
+  if (cli_out_close(&f, !bad) != 0) bad = 1;
   return bad ? -1 : 0;
 }
 
@@ -275,7 +275,7 @@ int cmd_validate(int argc, char **argv) {
   }
   if (!(in = cli_open_in(in_path))) goto done;
   if (rejects_path) {
-    if (!(v.rejects = cli_open_out(rejects_path))) goto done;
+    if (cli_out_open(&v.rejects, rejects_path) != 0) goto done;
     rxc_buf_puts(&v.rejbuf, "line,column,reason\n");
   }
 
@@ -283,7 +283,9 @@ int cmd_validate(int argc, char **argv) {
   rxc_error err;
   memset(&err, 0, sizeof err);
   rxc_status st = rxc_reader_run(reader, in, v.input_name, &cb, &err);
-  if (v.rejects && cli_write(v.rejects, &v.rejbuf) != 0) v.failed = 1;
+  if (v.rejects.f &&
+      cli_out_write(&v.rejects, v.rejbuf.data, v.rejbuf.len) != 0)
+    v.failed = 1;
   if (v.failed) {
     cli_error("writing output failed");
     goto done;
@@ -298,7 +300,7 @@ int cmd_validate(int argc, char **argv) {
   }
 
   const rxc_read_stats *stats = rxc_reader_stats(reader);
-  if (!v.rejects && stats->rejected > MAX_STDERR_REJECTS)
+  if (!v.rejects.f && stats->rejected > MAX_STDERR_REJECTS)
     cli_error("%lu more rejected rows not shown (use --rejects FILE)",
               stats->rejected - MAX_STDERR_REJECTS);
   rxc_buf b = {0};
@@ -310,10 +312,12 @@ int cmd_validate(int argc, char **argv) {
     bad = write_summary(summary_path, &b) != 0;
   }
   rxc_buf_free(&b);
+  /* The rejects file appears only with a complete run. */
+  if (cli_out_close(&v.rejects, !bad) != 0) bad = 1;
   if (!bad) rc = stats->rejected ? EXIT_REJECTS : EXIT_OK;
 
 done:
-  if (v.rejects && cli_close(v.rejects, rejects_path) != 0) rc = EXIT_USAGE;
+  cli_out_close(&v.rejects, 0);
   if (in && in != stdin) fclose(in);
   rxc_buf_free(&v.rejbuf);
   rxc_reader_free(reader);

@@ -1,13 +1,16 @@
 /*
  * util.c - what the subcommands share: messages in the tool's voice, opening
- * inputs and outputs, writing buffers, and loading the rules with every
- * diagnostic printed as file:line:col: message.
+ * inputs, output files that appear only when complete, writing buffers,
+ * and loading the rules with every diagnostic printed as
+ * file:line:col: message.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -38,22 +41,68 @@ FILE *cli_open_in(const char *path) {
   return f;
 }
 
-FILE *cli_open_out(const char *path) {
-  if (!path || strcmp(path, "-") == 0) return stdout;
-  FILE *f = fopen(path, "wb");
-  if (!f) cli_error("cannot write '%s': %s", path, strerror(errno));
-  return f;
+int cli_out_open(cli_out *o, const char *path) {
+  memset(o, 0, sizeof *o);
+  if (!path || strcmp(path, "-") == 0) {
+    o->f = stdout;
+    return 0;
+  }
+  o->path = path;
+  size_t n = strlen(path) + sizeof ".rxcheck-XXXXXX";
+  o->tmp = malloc(n);
+  if (!o->tmp) {
+    cli_error("out of memory");
+    return -1;
+  }
+  snprintf(o->tmp, n, "%s.rxcheck-XXXXXX", path);
+  int fd = mkstemp(o->tmp);
+  if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
+    cli_error("cannot write '%s': %s", path, strerror(errno));
+    if (fd >= 0) {
+      close(fd);
+      unlink(o->tmp);
+    }
+    free(o->tmp);
+    o->tmp = NULL;
+    return -1;
+  }
+  /* mkstemp makes the file private (0600); give it the usual mode. */
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  return 0;
 }
 
-int cli_close(FILE *f, const char *path) {
-  if (!f || f == stdin || f == stdout) return 0;
-  int bad = ferror(f);
-  if (fclose(f) != 0) bad = 1;
-  if (bad) {
-    cli_error("writing '%s' failed", path ? path : "output");
+int cli_out_write(cli_out *o, const char *data, size_t n) {
+  if (n && fwrite(data, 1, n, o->f) != n) {
+    if (errno == EPIPE) o->broken_pipe = 1;
     return -1;
   }
   return 0;
+}
+
+int cli_out_close(cli_out *o, int keep) {
+  int rc = 0;
+  if (!o->f) return 0;
+  if (fflush(o->f) != 0 || ferror(o->f)) {
+    if (errno == EPIPE) o->broken_pipe = 1;
+    rc = -1;
+  }
+  if (o->f != stdout && fclose(o->f) != 0) rc = -1;
+  o->f = NULL;
+  if (rc != 0 && !o->broken_pipe)
+    cli_error("writing '%s' failed: %s", o->path ? o->path : "standard output",
+              strerror(errno));
+  if (o->tmp) {
+    if (keep && rc == 0 && rename(o->tmp, o->path) != 0) {
+      cli_error("cannot write '%s': %s", o->path, strerror(errno));
+      rc = -1;
+    }
+    if (!keep || rc != 0) unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+  }
+  return rc;
 }
 
 int cli_write(FILE *f, const rxc_buf *b) {

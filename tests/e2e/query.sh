@@ -186,7 +186,9 @@ expect_err badfailon '--fail-on must be contraindicated, major, moderate, minor 
 expect_err unknownopt "unknown option '--patient'" \
   --drug fluvoxamine --dx F42.2 --age 40 --country US --patient 7
 expect_err novalue "option '--dx' needs a value" --drug fluvoxamine --dx
-expect_err stray "unexpected argument 'F42.2': every value goes with a flag" \
+expect_err optvalue "unknown option '--patient'" \
+  --drug fluvoxamine --dx F42.2 --age 40 --country US --patient=PHI7731
+expect_err stray "a value without its flag: every value goes with a flag, e.g. --dx F42.2" \
   --drug fluvoxamine F42.2 --age 40 --country US
 
 # ---- colour: on a terminal, not in a pipe, never with NO_COLOR ------------
