@@ -29,18 +29,9 @@
 # Environment: RXCHECK (the binary), SRC (source dir), WORK (scratch dir).
 # Prints what differs and exits non-zero on any failure.
 set -u
-: "${RXCHECK:?set RXCHECK to the rxcheck binary}"
-: "${SRC:?set SRC to the source directory}"
-: "${WORK:?set WORK to a scratch directory}"
+. "${SRC:?set SRC to the source directory}/tests/e2e/lib/common.sh"
 
 F="$SRC/fixtures/fluvoxamine_golden"
-rm -rf "$WORK" && mkdir -p "$WORK" || exit 2
-failures=0
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 
 # run NAME WANT_RC ARGS... - runs rxcheck batch with the built-in pack;
 # stdout to $WORK/NAME.out, stderr to $WORK/NAME.err.
@@ -141,8 +132,4 @@ same fail_on_output "$WORK/csv.out" "$WORK/fail_on.out"
 run fail_major 0 "$WORK/g10.csv" --fail-on major
 run fail_moderate 1 "$WORK/g10.csv" --fail-on moderate
 
-if [ "$failures" -ne 0 ]; then
-  echo "batch_fluvoxamine.sh: $failures failure(s)"
-  exit 1
-fi
-echo "batch_fluvoxamine.sh: all passed"
+finish

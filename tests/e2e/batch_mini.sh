@@ -38,20 +38,11 @@
 #  20 M18 age from birth_date on the 8th birthday -> children's rule
 #  21 M19 no country -> unknown, jurisdiction null
 set -u
-: "${RXCHECK:?set RXCHECK to the rxcheck binary}"
-: "${SRC:?set SRC to the source directory}"
-: "${WORK:?set WORK to a scratch directory}"
+. "${SRC:?set SRC to the source directory}/tests/e2e/lib/common.sh"
 
 F="$SRC/fixtures/batch_mini"
 PACK="$SRC/tests/packs/mini"
 IN="$F/input.csv"
-rm -rf "$WORK" && mkdir -p "$WORK" || exit 2
-failures=0
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 
 # run NAME WANT_RC ARGS... - runs rxcheck batch with the mini pack; stdout
 # to $WORK/NAME.out, stderr to $WORK/NAME.err.
@@ -180,8 +171,4 @@ head -n 6 "$IN" >"$WORK/first5.csv"
 run fail_major 0 "$WORK/first5.csv" --fail-on major
 run fail_moderate 1 "$WORK/first5.csv" --fail-on moderate
 
-if [ "$failures" -ne 0 ]; then
-  echo "batch_mini.sh: $failures failure(s)"
-  exit 1
-fi
-echo "batch_mini.sh: all passed"
+finish

@@ -9,14 +9,8 @@
 # - a write error (/dev/full) is reported and exits non-zero.
 # Env: RXCHECK, SRC, WORK, GEN_EXPORT (tests/bench/gen-export).
 set -u
-: "${RXCHECK:?}" "${SRC:?}" "${WORK:?}" "${GEN_EXPORT:?}"
-mkdir -p "$WORK"
-rm -f "$WORK"/*
-fails=0
-fail() {
-  echo "FAIL: $*"
-  fails=$((fails + 1))
-}
+. "${SRC:?set SRC to the source directory}/tests/e2e/lib/common.sh"
+: "${GEN_EXPORT:?set GEN_EXPORT to tests/bench/gen-export}"
 
 # ---- --jobs: the same bytes for every number of jobs ---------------------
 "$GEN_EXPORT" 100000 11 >"$WORK/100k.csv"
@@ -95,8 +89,4 @@ fi
   fail "a complete run did not leave its files"
 ls "$WORK" | grep -q 'rxcheck-' && fail "a temporary file was left by a complete run"
 
-if [ "$fails" -ne 0 ]; then
-  echo "batch_runs.sh: $fails failure(s)"
-  exit 1
-fi
-echo "batch_runs.sh: all passed"
+finish

@@ -17,18 +17,9 @@
 # and OMOP tables are also read gzipped (.csv.gz).
 # Environment: RXCHECK (the binary), SRC (source dir), WORK (scratch dir).
 set -u
-: "${RXCHECK:?set RXCHECK to the rxcheck binary}"
-: "${SRC:?set SRC to the source directory}"
-: "${WORK:?set WORK to a scratch directory}"
+. "${SRC:?set SRC to the source directory}/tests/e2e/lib/common.sh"
 
 L="$SRC/fixtures/layouts"
-rm -rf "$WORK" && mkdir -p "$WORK" || exit 2
-failures=0
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 
 # run NAME WANT_RC ARGS... - rxcheck batch with the built-in pack; stdout to
 # $WORK/NAME.out, stderr to $WORK/NAME.err.
@@ -215,8 +206,4 @@ run no_key 2 "$J/prescriptions.csv" --diagnoses "$J/diagnoses.csv" --join nosuch
 grep -q "diagnoses.csv:1:0: the diagnoses table has no column for the patient key: looked for nosuch (--join)" \
   "$WORK/no_key.err" || fail "join: a missing key column is not reported"
 
-if [ "$failures" -ne 0 ]; then
-  echo "layouts.sh: $failures failure(s)"
-  exit 1
-fi
-echo "layouts.sh: all passed"
+finish

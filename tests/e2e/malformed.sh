@@ -24,9 +24,7 @@
 # Environment: RXCHECK (the binary), SRC (source dir), WORK (scratch dir).
 # Prints what differs and exits non-zero on any failure.
 set -u
-: "${RXCHECK:?set RXCHECK to the rxcheck binary}"
-: "${SRC:?set SRC to the source directory}"
-: "${WORK:?set WORK to a scratch directory}"
+. "${SRC:?set SRC to the source directory}/tests/e2e/lib/common.sh"
 
 M="$SRC/tests/e2e/malformed"
 max_seconds=${MALFORMED_MAX_SECONDS:-5}
@@ -38,14 +36,8 @@ if command -v timeout >/dev/null 2>&1; then
 else
   limit=""
 fi
-rm -rf "$WORK" && mkdir -p "$WORK/gen" || exit 2
-failures=0
+mkdir -p "$WORK/gen" || exit 2
 cases=0
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 
 if command -v python3 >/dev/null 2>&1 && python3 -c 'import json' 2>/dev/null; then
   have_python=1

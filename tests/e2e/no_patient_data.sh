@@ -18,19 +18,10 @@
 # Environment: RXCHECK (the binary), SRC (source dir), WORK (scratch dir).
 # Prints what leaked and exits non-zero on any failure.
 set -u
-: "${RXCHECK:?set RXCHECK to the rxcheck binary}"
-: "${SRC:?set SRC to the source directory}"
-: "${WORK:?set WORK to a scratch directory}"
+. "${SRC:?set SRC to the source directory}/tests/e2e/lib/common.sh"
 
-rm -rf "$WORK" && mkdir -p "$WORK" || exit 2
-failures=0
 runs=0
 MARKERS='PHI[0-9][0-9][0-9][0-9]|987654|9876543|987655|98765432'
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 
 # clean WHAT FILE - FILE holds no marker.
 clean() {

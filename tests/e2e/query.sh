@@ -6,17 +6,10 @@
 # every usage error, and colour on a terminal but not in a pipe.
 # Env: RXCHECK (binary), SRC (source dir), WORK (scratch dir).
 set -u
-: "${RXCHECK:?}" "${SRC:?}" "${WORK:?}"
-mkdir -p "$WORK"
+. "${SRC:?set SRC to the source directory}/tests/e2e/lib/common.sh"
 MINI="$SRC/tests/packs/mini"
-fails=0
 unset RXCHECK_COUNTRY RXCHECK_RULES NO_COLOR
 export COLUMNS=80
-
-fail() {
-  echo "FAIL: $*"
-  fails=$((fails + 1))
-}
 
 # expect_out NAME WANT_RC -- ARGS...: stdout must equal $WORK/NAME.want.
 expect_out() {
@@ -213,8 +206,4 @@ fi
 n=$("$RXCHECK" query --help | grep -c '^  rxcheck query --drug')
 [ "$n" -eq 3 ] || fail "query --help shows $n examples, expected 3"
 
-if [ "$fails" -ne 0 ]; then
-  echo "query.sh: $fails failure(s)"
-  exit 1
-fi
-echo "query.sh: all passed"
+finish

@@ -15,22 +15,13 @@
 # (medications_head.csv) are linked under their real names in $WORK.
 # Environment: RXCHECK (the binary), SRC (source dir), WORK (scratch dir).
 set -u
-: "${RXCHECK:?set RXCHECK to the rxcheck binary}"
-: "${SRC:?set SRC to the source directory}"
-: "${WORK:?set WORK to a scratch directory}"
+. "${SRC:?set SRC to the source directory}/tests/e2e/lib/common.sh"
 
 R="$SRC/../shared/realdata"
 if [ ! -d "$R" ]; then
   echo "realdata.sh: skipped ($R is absent)"
   exit 0
 fi
-rm -rf "$WORK" && mkdir -p "$WORK" || exit 2
-failures=0
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 
 # key NAME JSON - a number from a summary.
 key() {
@@ -119,8 +110,4 @@ got=$(key in_scope "$WORK/bnf.json")
 [ "$want" -gt 0 ] && [ "$got" = "$want" ] ||
   fail "bnf: $got rows in scope by BNF code, expected $want"
 
-if [ "$failures" -ne 0 ]; then
-  echo "realdata.sh: $failures failure(s)"
-  exit 1
-fi
-echo "realdata.sh: all passed"
+finish

@@ -7,16 +7,8 @@
 # errors.
 # Environment: RXCHECK (the binary), SRC (source dir), WORK (scratch dir).
 set -u
-: "${RXCHECK:?set RXCHECK to the rxcheck binary}"
-: "${SRC:?set SRC to the source directory}"
-: "${WORK:?set WORK to a scratch directory}"
-rm -rf "$WORK" && mkdir -p "$WORK" || exit 2
+. "${SRC:?set SRC to the source directory}/tests/e2e/lib/common.sh"
 unset RXCHECK_RULES
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 
 # run NAME WANT_RC ARGS...: rxcheck ARGS, output in $WORK/NAME.out/.err.
 run() {

@@ -5,18 +5,9 @@
 # Environment: RXCHECK (the binary), SRC (source dir), WORK (scratch dir).
 # Prints what differs and exits non-zero on any failure.
 set -u
-: "${RXCHECK:?set RXCHECK to the rxcheck binary}"
-: "${SRC:?set SRC to the source directory}"
-: "${WORK:?set WORK to a scratch directory}"
+. "${SRC:?set SRC to the source directory}/tests/e2e/lib/common.sh"
 
 V="$SRC/fixtures/validate"
-rm -rf "$WORK" && mkdir -p "$WORK" || exit 2
-failures=0
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 
 # run NAME WANT_RC DIR ARGS... - runs rxcheck validate in DIR, so that
 # input names in the output are the relative ones the expected files hold.
@@ -121,8 +112,4 @@ has country "$WORK/country.err" "--country"
 
 run two_files 2 "$V" crlf_bom.csv malformed.csv
 
-if [ "$failures" -ne 0 ]; then
-  echo "validate.sh: $failures failure(s)"
-  exit 1
-fi
-echo "validate.sh: all passed"
+finish
