@@ -25,25 +25,14 @@
 
 #include <cmocka.h>
 
+#include "diags.h"
 #include "rxcheck/rxcheck.h"
 
-enum { BOUND_SECONDS = 2, MAXD = 32 };
+enum { BOUND_SECONDS = 2 };
 
 /* ---- helpers ------------------------------------------------------------- */
 
-typedef struct diags {
-  size_t n;
-  unsigned long total;
-  rxc_error e[MAXD];
-} diags;
-
-static diags D;
-
-static void collect(const rxc_error *e, void *ud) {
-  diags *d = ud;
-  d->total++;
-  if (d->n < MAXD) d->e[d->n++] = *e;
-}
+static rxc_test_diags D;
 
 static double now(void) {
   struct timespec ts;
@@ -70,12 +59,7 @@ static double bound(void) {
   return BOUND_SECONDS * k * (SANITIZED ? 4 : 1);
 }
 
-static void dump(void) {
-  for (size_t i = 0; i < D.n; i++)
-    print_message("  %s:%lu:%lu: %s\n", D.e[i].file, D.e[i].line,
-                  D.e[i].column, D.e[i].message);
-  if (D.total > D.n) print_message("  (%lu in all)\n", D.total);
-}
+static void dump(void) { rxc_test_diags_dump(&D); }
 
 /* Some diagnostic has this position (line 0: any) and contains `text`. */
 static void expect_diag(unsigned long line, unsigned long col,
@@ -139,7 +123,7 @@ static rxc_status load(const rxc_rule_file *f, size_t n, rxc_ruleset **out,
   memset(&D, 0, sizeof D);
   rxc_ruleset *rs = NULL;
   double t0 = now();
-  rxc_status st = rxc_ruleset_load_files(f, n, collect, &D, &rs);
+  rxc_status st = rxc_ruleset_load_files(f, n, rxc_test_diags_collect, &D, &rs);
   if (secs) *secs = now() - t0;
   if (out)
     *out = rs;
@@ -256,7 +240,7 @@ static void test_alias_flood_diagnostics_are_capped(void **state) {
   int capped = 0;
   for (size_t i = 0; i < D.n; i++)
     capped |= strstr(D.e[i].message, "more errors not shown") != NULL;
-  /* The cap line comes last; D holds only the first MAXD. */
+  /* The cap line comes last; D holds only the first RXC_TEST_MAXD. */
   (void)capped;
   free(t.p);
 }

@@ -22,27 +22,15 @@
 #include <cmocka.h>
 
 #include "alloc.h"
+#include "diags.h"
 #include "rules_model.h"
 
 #ifndef RXC_SOURCE_DIR
 #define RXC_SOURCE_DIR "."
 #endif
 
-enum { MAXD = 64 };
 
-typedef struct diags {
-  size_t n;
-  unsigned long total;
-  rxc_error e[MAXD];
-} diags;
-
-static diags D;
-
-static void collect(const rxc_error *e, void *ud) {
-  diags *d = ud;
-  d->total++;
-  if (d->n < MAXD) d->e[d->n++] = *e;
-}
+static rxc_test_diags D;
 
 /* A valid pack: every test adds b.yaml to it. */
 static const char BASE[] =
@@ -71,7 +59,7 @@ static const char BASE[] =
 static rxc_status load_n(const rxc_rule_file *f, size_t n, rxc_ruleset **out) {
   memset(&D, 0, sizeof D);
   rxc_ruleset *rs = NULL;
-  rxc_status st = rxc_ruleset_load_files(f, n, collect, &D, &rs);
+  rxc_status st = rxc_ruleset_load_files(f, n, rxc_test_diags_collect, &D, &rs);
   if (out)
     *out = rs;
   else
@@ -98,11 +86,7 @@ static void load2(const char *b) {
   assert_true(D.n > 0);
 }
 
-static void dump(void) {
-  for (size_t i = 0; i < D.n; i++)
-    print_message("  %s:%lu:%lu: %s\n", D.e[i].file, D.e[i].line, D.e[i].column,
-                  D.e[i].message);
-}
+static void dump(void) { rxc_test_diags_dump(&D); }
 
 /* Some diagnostic has exactly this position and contains `text`. */
 static void expect_at(const char *file, unsigned long line, unsigned long col,
@@ -441,7 +425,7 @@ static void test_duplicate_pack_names_in_a_directory(void **state) {
   }
   memset(&D, 0, sizeof D);
   rxc_ruleset *rs = NULL;
-  assert_int_equal(rxc_ruleset_load_dir(dir, collect, &D, &rs), RXC_ERULES);
+  assert_int_equal(rxc_ruleset_load_dir(dir, rxc_test_diags_collect, &D, &rs), RXC_ERULES);
   assert_null(rs);
   char want_file[256], first[256];
   snprintf(want_file, sizeof want_file, "%s/two/pack.yaml", dir);
@@ -483,7 +467,7 @@ static void test_packs_in_a_directory_are_sorted_by_name(void **state) {
   }
   rxc_ruleset *rs = NULL;
   memset(&D, 0, sizeof D);
-  assert_int_equal(rxc_ruleset_load_dir(dir, collect, &D, &rs), RXC_OK);
+  assert_int_equal(rxc_ruleset_load_dir(dir, rxc_test_diags_collect, &D, &rs), RXC_OK);
   assert_int_equal(rxc_ruleset_npacks(rs), 2);
   assert_string_equal(rxc_ruleset_pack(rs, 0)->name, "alpha");
   assert_string_equal(rxc_ruleset_pack(rs, 1)->name, "zeta");
@@ -964,7 +948,7 @@ static void test_mini_pack_model(void **state) {
   memset(&D, 0, sizeof D);
   rxc_ruleset *rs = NULL;
   rxc_status st = rxc_ruleset_load_dir(RXC_SOURCE_DIR "/tests/packs/mini",
-                                       collect, &D, &rs);
+                                       rxc_test_diags_collect, &D, &rs);
   if (st != RXC_OK) dump();
   assert_int_equal(st, RXC_OK);
   const rxc__pack *p = only_pack(rs);
@@ -1166,7 +1150,7 @@ static void test_load_dir_errors(void **state) {
   (void)state;
   memset(&D, 0, sizeof D);
   rxc_ruleset *rs = NULL;
-  assert_int_equal(rxc_ruleset_load_dir("/nonexistent/rxc", collect, &D, &rs),
+  assert_int_equal(rxc_ruleset_load_dir("/nonexistent/rxc", rxc_test_diags_collect, &D, &rs),
                    RXC_EIO);
   assert_null(rs);
   assert_int_equal(D.n, 1);
@@ -1174,7 +1158,7 @@ static void test_load_dir_errors(void **state) {
   char dir[] = "/tmp/rxc_empty_XXXXXX";
   assert_non_null(mkdtemp(dir));
   memset(&D, 0, sizeof D);
-  assert_int_equal(rxc_ruleset_load_dir(dir, collect, &D, &rs), RXC_ERULES);
+  assert_int_equal(rxc_ruleset_load_dir(dir, rxc_test_diags_collect, &D, &rs), RXC_ERULES);
   expect_at(dir, 0, 0, "no rule packs here");
   rmdir(dir);
   assert_int_equal(rxc_ruleset_load_files(NULL, 0, NULL, NULL, NULL),
@@ -1185,7 +1169,7 @@ static void test_builtin_packs_load(void **state) {
   (void)state;
   memset(&D, 0, sizeof D);
   rxc_ruleset *rs = NULL;
-  rxc_status st = rxc_ruleset_load_builtin(collect, &D, &rs);
+  rxc_status st = rxc_ruleset_load_builtin(rxc_test_diags_collect, &D, &rs);
   if (st != RXC_OK) dump();
   assert_int_equal(st, RXC_OK);
   for (size_t i = 0; i < rxc_ruleset_nrules(rs); i++)
