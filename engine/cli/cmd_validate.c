@@ -29,6 +29,9 @@ static const char validate_help[] =
     "suffixes)\n"
     "  -h, --help           show this help\n"
     "\n"
+    "Files given with --rejects and --summary appear only when the run\n"
+    "completes (they are written beside, then renamed into place).\n"
+    "\n"
     "Exit codes: 0 every row is valid; 2 usage error or unusable input (no\n"
     "header, no drug column, unreadable file); 3 some rows were rejected.\n";
 
