@@ -22,6 +22,7 @@
 #include "rules_model.h"
 #include "rxcheck/check.h"
 #include "rxcheck/output.h"
+#include "rxcheck/suppress.h"
 #include "strutil.h"
 
 /* One entry of the classification cache (see classify()). */
@@ -71,6 +72,7 @@ struct rxc_checker {
   /* Explain mode. Texts go to `pool` as offsets, turned into pointers
    * once the record is done, since the pool may move while it grows. */
   int explain;
+  const rxc_suppressions *sup; /* applied to every finding, or NULL */
   int neg; /* inside an odd number of not: */
   rxc_buf pool;
   rxc_explain_rule *xr;
@@ -142,6 +144,17 @@ rxc_status rxc_checker_new(const rxc_ruleset *rs, rxc_checker **out) {
 }
 
 void rxc_checker_set_explain(rxc_checker *c, int on) { c->explain = on; }
+
+void rxc_checker_set_suppressions(rxc_checker *c, const rxc_suppressions *s) {
+  c->sup = s;
+}
+
+/* Marks each finding with the suppression entry that applies, if any. */
+static void apply_suppressions(rxc_checker *c, const rxc_record *rec) {
+  rxc_finding *f = c->find;
+  for (size_t i = 0; i < c->res.nfindings; i++)
+    f[i].suppression = rxc_suppressions_match(c->sup, rec, &f[i]);
+}
 
 void rxc_checker_free(rxc_checker *c) {
   if (!c) return;
@@ -965,6 +978,7 @@ static rxc_status run_findings(rxc_checker *c) {
     out->source = p->sources[f->source].id;
     out->citation = p->sources[f->source].citation;
     out->matched = c->matched;
+    out->suppression = NULL;
     n++;
   }
   c->res.nfindings = n;
@@ -1035,6 +1049,7 @@ rxc_status rxc_checker_check(rxc_checker *c, const rxc_record *rec,
   rxc_status st = check(c, rec);
   if (st == RXC_OK && c->pack && rxc__matcher_hits(c->m))
     st = note_match_limit(c);
+  if (st == RXC_OK && c->sup && c->res.nfindings) apply_suppressions(c, rec);
   if (st == RXC_OK && c->explain) st = finish_explain(c);
   return st;
 }

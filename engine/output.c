@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "rules_model.h"
 #include "rxcheck/output.h"
+#include "rxcheck/report.h"
 
 int rxc_format_parse(const char *s, rxc_format *out) {
   if (strcmp(s, "jsonl") == 0 || strcmp(s, "json") == 0) {
@@ -438,6 +439,9 @@ void rxc_format_result(rxc_buf *b, rxc_format fmt, const rxc_ruleset *rs,
     case RXC_FORMAT_TEXT:
       format_text(b, rec, res);
       if (res->explain) text_explain(b, res);
+      break;
+    case RXC_FORMAT_SARIF:
+      rxc_sarif_result(b, rs, NULL, rec, res);
       break;
   }
 }

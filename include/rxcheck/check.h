@@ -72,6 +72,9 @@ typedef struct rxc_indication_result {
   const char *citation;  /* that source's citation, or NULL */
 } rxc_indication_result;
 
+struct rxc_suppression;
+struct rxc_suppressions;
+
 typedef struct rxc_finding {
   const char *rule;
   rxc_severity severity;
@@ -81,6 +84,10 @@ typedef struct rxc_finding {
   const char *source;  /* source id */
   const char *citation;
   rxc_str matched;     /* the co-medication that matched, if any */
+  /* The suppression entry (rxcheck/suppress.h) that applies to this
+   * finding, or NULL: set only when the checker has suppressions
+   * (rxc_checker_set_suppressions). A suppressed finding is still reported. */
+  const struct rxc_suppression *suppression;
 } rxc_finding;
 
 /* Explain mode: one condition a rule compared, with the record's value. */
@@ -140,6 +147,11 @@ RXC_API void rxc_checker_free(rxc_checker *c);
  * Explaining formats text per record, so it costs time; leave it off for
  * plain batch runs. Cannot fail; same thread rule as the checker. */
 RXC_API void rxc_checker_set_explain(rxc_checker *c, int on);
+/* Gives the checker suppressions (rxcheck/suppress.h) to apply to every
+ * finding it reports, or NULL for none (the default). Borrowed: keep them
+ * alive until the checker is freed or they are replaced. Cannot fail. */
+RXC_API void rxc_checker_set_suppressions(rxc_checker *c,
+                                          const struct rxc_suppressions *s);
 /* Checks one record. Pure with respect to the ruleset and record: the same
  * inputs give the same result. RXC_ENOMEM is the only failure. *out points
  * into the checker: valid until the next rxc_checker_check on the same

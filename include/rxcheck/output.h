@@ -48,11 +48,12 @@ RXC_API void rxc_buf_json_string(rxc_buf *b, const char *s, size_t n);
 typedef enum rxc_format {
   RXC_FORMAT_JSONL,
   RXC_FORMAT_CSV,
-  RXC_FORMAT_TEXT
+  RXC_FORMAT_TEXT,
+  RXC_FORMAT_SARIF /* rxcheck/report.h: begin, results, end */
 } rxc_format;
 
-/* Parses "jsonl" (or "json"), "csv", "text"; returns 1 and sets *out, or
- * 0 and leaves *out alone. Thread-safe. */
+/* Parses "jsonl" (or "json"), "csv", "text", "sarif"; returns 1 and sets
+ * *out, or 0 and leaves *out alone. Thread-safe. */
 RXC_API int rxc_format_parse(const char *s, rxc_format *out);
 
 /* CSV only (other formats append nothing): the header row, the input
@@ -72,19 +73,81 @@ RXC_API void rxc_format_result(rxc_buf *b, rxc_format fmt,
  * value. */
 RXC_API void rxc_format_reject(rxc_buf *b, const rxc_reject *rej);
 
-/* Running counts for the summary. Zero-initialise; caller-owned; one
- * thread at a time (per-thread tallies can be added up member by member). */
+/* Verdict counts of one group: a jurisdiction (records by their overall
+ * verdict) or an indication (indication entries by their status). */
+typedef struct rxc_tally_group {
+  const char *name; /* "US", "ocd"; "(none)" for records without one */
+  unsigned long by_status[RXC_V__COUNT];
+} rxc_tally_group;
+
+/* Findings of one rule: active, and suppressed. */
+typedef struct rxc_tally_rule {
+  const char *rule;
+  rxc_severity severity;
+  unsigned long active;
+  unsigned long suppressed;
+} rxc_tally_rule;
+
+struct rxc_tally_detail;
+struct rxc_suppressions;
+
+/* Running counts for the summary. Caller-owned; one thread at a time.
+ * Zero-initialised, it keeps the totals below; after rxc_tally_init it
+ * also keeps the detail (per jurisdiction, indication, rule and
+ * suppression entry) that reports need; then rxc_tally_free it. */
 typedef struct rxc_tally {
   unsigned long checked;
   unsigned long in_scope;
   unsigned long by_status[RXC_V__COUNT];
-  unsigned long by_severity[RXC_SEV__COUNT];
-  unsigned long records_at_or_above; /* records with a finding >= fail_on */
+  unsigned long by_severity[RXC_SEV__COUNT]; /* active findings only */
+  unsigned long records_at_or_above; /* records with an active finding
+                                        >= fail_on */
+  unsigned long suppressed;          /* findings suppressed */
+  unsigned long suppressed_by_severity[RXC_SEV__COUNT];
+  struct rxc_tally_detail *detail;   /* NULL unless rxc_tally_init */
 } rxc_tally;
 
+/* Zeroes *t and allocates its detail for results of `rs` (and of
+ * suppressions `sup`, or NULL); both are borrowed for the tally's life.
+ * RXC_ENOMEM is the only failure (then *t stays a plain zeroed tally). */
+RXC_API RXC_NODISCARD rxc_status rxc_tally_init(
+    rxc_tally *t, const rxc_ruleset *rs, const struct rxc_suppressions *sup);
+/* Frees the detail and zeroes *t; NULL is accepted. */
+RXC_API void rxc_tally_free(rxc_tally *t);
+/* Zeroes every count, keeping the detail's allocation. */
+RXC_API void rxc_tally_reset(rxc_tally *t);
+/* Adds the counts of src into dst (tallies of the same ruleset and
+ * suppressions; the detail is added when both have one). */
+RXC_API void rxc_tally_merge(rxc_tally *dst, const rxc_tally *src);
+
 /* Adds one result. fail_on is an rxc_severity, or < 0 to disable the
- * threshold count. Cannot fail. */
+ * threshold count; suppressed findings count apart and never reach it.
+ * Cannot fail (allocates nothing). */
 RXC_API void rxc_tally_add(rxc_tally *t, const rxc_result *res, int fail_on);
+
+/* The detail (0 / NULL without one). Jurisdictions and indications with
+ * any count, sorted by name; finding rules in ruleset order (zero counts
+ * included); hits per suppression entry index. Owned by the tally, valid
+ * until it changes. */
+RXC_API size_t rxc_tally_njurisdictions(const rxc_tally *t);
+RXC_API const rxc_tally_group *rxc_tally_jurisdiction(const rxc_tally *t,
+                                                      size_t i);
+RXC_API size_t rxc_tally_nindications(const rxc_tally *t);
+RXC_API const rxc_tally_group *rxc_tally_indication(const rxc_tally *t,
+                                                    size_t i);
+RXC_API size_t rxc_tally_nrules(const rxc_tally *t);
+RXC_API const rxc_tally_rule *rxc_tally_rule_at(const rxc_tally *t, size_t i);
+RXC_API unsigned long rxc_tally_suppression_hits(const rxc_tally *t,
+                                                 size_t entry);
+
+/* What a run says about itself (provenance), for summaries and reports. */
+typedef struct rxc_run_info {
+  const char *input_name;   /* as given; "-" for standard input */
+  const char *input_sha256; /* 64 hex digits of the bytes read, or NULL */
+  const char *started;      /* "2026-11-27T13:45:52Z" (UTC), or NULL */
+  rxc_date as_of;           /* --as-of; year 0: each record's rx_date */
+  rxc_date suppress_on;     /* date suppression expiry was judged on */
+} rxc_run_info;
 
 /* The summary as one JSON object (with a trailing newline). input_name is
  * shown as given; rs, t and rules are only read. */
