@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "json_out.h"
 #include "rules_model.h"
 #include "rxcheck/output.h"
 #include "rxcheck/report.h"
@@ -21,6 +22,8 @@ int rxc_format_parse(const char *s, rxc_format *out) {
     *out = RXC_FORMAT_CSV;
   } else if (strcmp(s, "text") == 0) {
     *out = RXC_FORMAT_TEXT;
+  } else if (strcmp(s, "sarif") == 0) {
+    *out = RXC_FORMAT_SARIF;
   } else {
     return 0;
   }
@@ -39,14 +42,14 @@ static void put_int(rxc_buf *b, int v) {
   rxc__put_ulong(b, (unsigned long)v);
 }
 
-static void json_cstr(rxc_buf *b, const char *s) {
+void rxc__json_cstr(rxc_buf *b, const char *s) {
   if (s)
     rxc_buf_json_string(b, s, strlen(s));
   else
     RXC__PUTS(b, "null");
 }
 
-static void json_key(rxc_buf *b, const char *key, int first) {
+void rxc__json_key(rxc_buf *b, const char *key, int first) {
   if (!first) RXC__PUTS(b, ",");
   rxc_buf_json_string(b, key, strlen(key));
   RXC__PUTS(b, ":");
@@ -54,18 +57,18 @@ static void json_key(rxc_buf *b, const char *key, int first) {
 
 static void json_pack(rxc_buf *b, const rxc_pack_info *p) {
   RXC__PUTS(b, "{\"name\":");
-  json_cstr(b, p->name);
+  rxc__json_cstr(b, p->name);
   RXC__PUTS(b, ",\"version\":");
-  json_cstr(b, p->version);
+  rxc__json_cstr(b, p->version);
   RXC__PUTS(b, ",\"hash\":");
-  json_cstr(b, p->hash);
+  rxc__json_cstr(b, p->hash);
   RXC__PUTS(b, "}");
 }
 
 /* The ruleset identity: the deciding pack, or for out-of-scope rows the
  * one loaded pack (a list when several are loaded). */
-static void json_ruleset(rxc_buf *b, const rxc_ruleset *rs,
-                         const rxc_pack_info *p) {
+void rxc__json_ruleset(rxc_buf *b, const rxc_ruleset *rs,
+                       const rxc_pack_info *p) {
   if (p) {
     json_pack(b, p);
     return;
@@ -125,47 +128,47 @@ static void csv_field(rxc_buf *b, const char *s, size_t n) {
 
 static void jsonl_indication(rxc_buf *b, const rxc_indication_result *ir) {
   RXC__PUTS(b, "{\"indication\":");
-  json_cstr(b, ir->indication);
+  rxc__json_cstr(b, ir->indication);
   RXC__PUTS(b, ",\"code\":");
   rxc_buf_json_string(b, ir->code.raw.ptr, ir->code.raw.len);
   RXC__PUTS(b, ",\"system\":");
-  json_cstr(b, rxc_system_name(ir->code.system));
+  rxc__json_cstr(b, rxc_system_name(ir->code.system));
   RXC__PUTS(b, ",\"status\":");
-  json_cstr(b, rxc_verdict_name(ir->status));
+  rxc__json_cstr(b, rxc_verdict_name(ir->status));
   RXC__PUTS(b, ",\"line\":");
-  json_cstr(b, ir->line);
+  rxc__json_cstr(b, ir->line);
   RXC__PUTS(b, ",\"reasons\":[");
   for (size_t i = 0; i < ir->nreasons; i++) {
     if (i) RXC__PUTS(b, ",");
-    json_cstr(b, ir->reasons[i]);
+    rxc__json_cstr(b, ir->reasons[i]);
   }
   RXC__PUTS(b, "],\"rule\":");
-  json_cstr(b, ir->rule);
+  rxc__json_cstr(b, ir->rule);
   RXC__PUTS(b, ",\"source\":");
-  json_cstr(b, ir->source);
+  rxc__json_cstr(b, ir->source);
   RXC__PUTS(b, "}");
 }
 
 static void jsonl_finding(rxc_buf *b, const rxc_finding *f) {
   RXC__PUTS(b, "{\"rule\":");
-  json_cstr(b, f->rule);
+  rxc__json_cstr(b, f->rule);
   RXC__PUTS(b, ",\"severity\":");
-  json_cstr(b, rxc_severity_name(f->severity));
+  rxc__json_cstr(b, rxc_severity_name(f->severity));
   RXC__PUTS(b, ",\"kind\":");
-  json_cstr(b, f->kind);
+  rxc__json_cstr(b, f->kind);
   RXC__PUTS(b, ",\"message\":");
-  json_cstr(b, f->message);
+  rxc__json_cstr(b, f->message);
   RXC__PUTS(b, ",\"action\":");
-  json_cstr(b, f->action);
+  rxc__json_cstr(b, f->action);
   RXC__PUTS(b, ",\"matched\":");
   if (f->matched.len)
     rxc_buf_json_string(b, f->matched.ptr, f->matched.len);
   else
     RXC__PUTS(b, "null");
   RXC__PUTS(b, ",\"source\":");
-  json_cstr(b, f->source);
+  rxc__json_cstr(b, f->source);
   RXC__PUTS(b, ",\"citation\":");
-  json_cstr(b, f->citation);
+  rxc__json_cstr(b, f->citation);
   RXC__PUTS(b, "}");
 }
 
@@ -175,22 +178,22 @@ static void jsonl_explain(rxc_buf *b, const rxc_result *res) {
     const rxc_explain_rule *x = &res->explain[i];
     if (i) RXC__PUTS(b, ",");
     RXC__PUTS(b, "{\"rule\":");
-    json_cstr(b, x->rule);
+    rxc__json_cstr(b, x->rule);
     RXC__PUTS(b, ",\"kind\":");
-    json_cstr(b, x->kind);
+    rxc__json_cstr(b, x->kind);
     RXC__PUTS(b, ",\"label\":");
-    json_cstr(b, x->label);
+    rxc__json_cstr(b, x->label);
     rxc_buf_puts(b, x->fired ? ",\"fired\":true" : ",\"fired\":false");
     RXC__PUTS(b, ",\"conditions\":[");
     for (size_t k = 0; k < x->n; k++) {
       const rxc_explain_cond *e = &res->explain_conds[x->first + k];
       if (k) RXC__PUTS(b, ",");
       RXC__PUTS(b, "{\"field\":");
-      json_cstr(b, e->field);
+      rxc__json_cstr(b, e->field);
       RXC__PUTS(b, ",\"test\":");
-      json_cstr(b, e->test);
+      rxc__json_cstr(b, e->test);
       RXC__PUTS(b, ",\"value\":");
-      json_cstr(b, e->value);
+      rxc__json_cstr(b, e->value);
       rxc_buf_puts(b, e->held ? ",\"held\":true}" : ",\"held\":false}");
     }
     RXC__PUTS(b, "]}");
@@ -200,36 +203,36 @@ static void jsonl_explain(rxc_buf *b, const rxc_result *res) {
 
 static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
                          const rxc_record *rec, const rxc_result *res) {
-  json_key(b, "line", 1);
+  rxc__json_key(b, "line", 1);
   put_ulong(b, rec->line);
-  json_key(b, "patient_id", 0);
+  rxc__json_key(b, "patient_id", 0);
   rxc_str pid = rec->canon[RXC_F_PATIENT_ID];
   if (pid.len)
     rxc_buf_json_string(b, pid.ptr, pid.len);
   else
     RXC__PUTS(b, "null");
-  json_key(b, "status", 0);
-  json_cstr(b, rxc_verdict_name(res->status));
+  rxc__json_key(b, "status", 0);
+  rxc__json_cstr(b, rxc_verdict_name(res->status));
   if (res->status != RXC_V_OUT_OF_SCOPE) {
-    json_key(b, "drug", 0);
-    json_cstr(b, res->drug);
-    json_key(b, "formulation", 0);
-    json_cstr(b, res->formulation);
-    json_key(b, "jurisdiction", 0);
-    json_cstr(b, res->jurisdiction);
-    json_key(b, "age", 0);
+    rxc__json_key(b, "drug", 0);
+    rxc__json_cstr(b, res->drug);
+    rxc__json_key(b, "formulation", 0);
+    rxc__json_cstr(b, res->formulation);
+    rxc__json_key(b, "jurisdiction", 0);
+    rxc__json_cstr(b, res->jurisdiction);
+    rxc__json_key(b, "age", 0);
     if (res->age >= 0)
       put_int(b, res->age);
     else
       RXC__PUTS(b, "null");
-    json_key(b, "indications", 0);
+    rxc__json_key(b, "indications", 0);
     RXC__PUTS(b, "[");
     for (size_t i = 0; i < res->nindications; i++) {
       if (i) RXC__PUTS(b, ",");
       jsonl_indication(b, &res->indications[i]);
     }
     RXC__PUTS(b, "]");
-    json_key(b, "findings", 0);
+    rxc__json_key(b, "findings", 0);
     RXC__PUTS(b, "[");
     for (size_t i = 0; i < res->nfindings; i++) {
       if (i) RXC__PUTS(b, ",");
@@ -238,11 +241,11 @@ static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
     RXC__PUTS(b, "]");
   }
   if (res->explain) {
-    json_key(b, "explain", 0);
+    rxc__json_key(b, "explain", 0);
     jsonl_explain(b, res);
   }
-  json_key(b, "ruleset", 0);
-  json_ruleset(b, rs, res->pack);
+  rxc__json_key(b, "ruleset", 0);
+  rxc__json_ruleset(b, rs, res->pack);
 }
 
 /* ---- CSV ---------------------------------------------------------------- */
@@ -454,102 +457,5 @@ void rxc_format_reject(rxc_buf *b, const rxc_reject *rej) {
   put_ulong(b, rej->column);
   RXC__PUTS(b, ",");
   csv_field(b, rej->message, strlen(rej->message));
-  RXC__PUTS(b, "\n");
-}
-
-void rxc_tally_add(rxc_tally *t, const rxc_result *res, int fail_on) {
-  t->checked++;
-  t->by_status[res->status]++;
-  if (res->status != RXC_V_OUT_OF_SCOPE) t->in_scope++;
-  int hit = 0;
-  for (size_t i = 0; i < res->nfindings; i++) {
-    t->by_severity[res->findings[i].severity]++;
-    if (fail_on >= 0 && (int)res->findings[i].severity >= fail_on) hit = 1;
-  }
-  t->records_at_or_above += (unsigned long)hit;
-}
-
-void rxc_format_summary_json(rxc_buf *b, const char *input_name,
-                             const rxc_read_stats *st, const rxc_tally *t,
-                             const rxc_ruleset *rules) {
-  RXC__PUTS(b, "{\"tool\":{\"name\":\"rxcheck\",\"version\":");
-  json_cstr(b, rxc_version());
-  RXC__PUTS(b, "},\"input\":");
-  json_cstr(b, input_name);
-  RXC__PUTS(b, ",\"rows_read\":");
-  put_ulong(b, st->rows_read);
-  RXC__PUTS(b, ",\"checked\":");
-  put_ulong(b, t->checked);
-  RXC__PUTS(b, ",\"in_scope\":");
-  put_ulong(b, t->in_scope);
-  RXC__PUTS(b, ",\"rejected\":");
-  put_ulong(b, st->rejected);
-  RXC__PUTS(b, ",\"rejected_by\":{");
-  int first = 1;
-  for (int i = 0; i < RXC_REJ__COUNT; i++) {
-    if (!st->rejected_by[i]) continue;
-    json_key(b, rxc_reject_id((rxc_reject_reason)i), first);
-    put_ulong(b, st->rejected_by[i]);
-    first = 0;
-  }
-  RXC__PUTS(b, "},\"blank_lines\":");
-  put_ulong(b, st->blank_lines);
-  RXC__PUTS(b, ",\"status\":{");
-  for (int i = 0; i < RXC_V__COUNT; i++) {
-    json_key(b, rxc_verdict_name((rxc_verdict)i), i == 0);
-    put_ulong(b, t->by_status[i]);
-  }
-  RXC__PUTS(b, "},\"findings\":{");
-  for (int i = RXC_SEV__COUNT - 1; i >= 0; i--) {
-    json_key(b, rxc_severity_name((rxc_severity)i), i == RXC_SEV__COUNT - 1);
-    put_ulong(b, t->by_severity[i]);
-  }
-  RXC__PUTS(b, "},\"ruleset\":");
-  json_ruleset(b, rules, NULL);
-  RXC__PUTS(b, "}\n");
-}
-
-void rxc_format_summary_text(rxc_buf *b, const char *input_name,
-                             const rxc_read_stats *st, const rxc_tally *t,
-                             const rxc_ruleset *rules) {
-  RXC__PUTS(b, "rxcheck: ");
-  rxc_buf_puts(b, input_name);
-  RXC__PUTS(b, ": ");
-  put_ulong(b, st->rows_read);
-  RXC__PUTS(b, " rows read, ");
-  put_ulong(b, t->checked);
-  RXC__PUTS(b, " checked (");
-  put_ulong(b, t->in_scope);
-  RXC__PUTS(b, " in scope), ");
-  put_ulong(b, st->rejected);
-  RXC__PUTS(b, " rejected");
-  if (st->blank_lines) {
-    RXC__PUTS(b, ", ");
-    put_ulong(b, st->blank_lines);
-    RXC__PUTS(b, " blank lines skipped");
-  }
-  RXC__PUTS(b, "\nrxcheck: status:");
-  for (int i = RXC_V__COUNT - 1; i >= 0; i--) {
-    RXC__PUTS(b, " ");
-    rxc_buf_puts(b, rxc_verdict_name((rxc_verdict)i));
-    RXC__PUTS(b, " ");
-    put_ulong(b, t->by_status[i]);
-  }
-  RXC__PUTS(b, "\nrxcheck: findings:");
-  for (int i = RXC_SEV__COUNT - 1; i >= 0; i--) {
-    RXC__PUTS(b, " ");
-    rxc_buf_puts(b, rxc_severity_name((rxc_severity)i));
-    RXC__PUTS(b, " ");
-    put_ulong(b, t->by_severity[i]);
-  }
-  for (size_t i = 0; i < rxc_ruleset_npacks(rules); i++) {
-    const rxc_pack_info *p = rxc_ruleset_pack(rules, i);
-    RXC__PUTS(b, "\nrxcheck: ruleset: ");
-    rxc_buf_puts(b, p->name);
-    RXC__PUTS(b, " ");
-    rxc_buf_puts(b, p->version);
-    RXC__PUTS(b, " ");
-    rxc_buf_puts(b, p->hash);
-  }
   RXC__PUTS(b, "\n");
 }

@@ -28,6 +28,7 @@
 #include "alloc.h"
 #include "layout_int.h"
 #include "rxcheck/pipeline.h"
+#include "rxcheck/report.h"
 
 enum {
   BATCH_ROWS = 1024,          /* rows per batch */
@@ -60,8 +61,8 @@ typedef struct batch {
   size_t nitems, capitems;
   rxc_reject *rejs; /* the reader's rejects */
   size_t nrejs, caprejs;
-  /* Output. */
-  rxc_buf out;
+  /* Output: one buffer per output. */
+  rxc_buf out[RXC_PIPELINE_MAX_OUTPUTS];
   rxc_reject *orejs; /* every reject, in order */
   size_t norejs, caporejs;
   rxc_tally tally;
@@ -94,6 +95,8 @@ typedef struct pipeline {
   rxc_error header_err;
   int header_failed;
   int jobs;
+  size_t nout;                /* outputs, at least 1 */
+  rxc_format fmt[RXC_PIPELINE_MAX_OUTPUTS];
   batch *pool;
   size_t npool;
   batch *cur;                 /* being filled, or NULL */
@@ -109,15 +112,15 @@ typedef struct pipeline {
   rxc_status status;          /* first failure */
   /* Totals of the batches written. */
   unsigned long valid, rejected, rejected_by[RXC_REJ__COUNT];
-  rxc_tally tally;
+  rxc_tally *tally;           /* the caller's */
 } pipeline;
 
 /* ---- batches ------------------------------------------------------------ */
 
 static void batch_reset(batch *b) {
   b->nbytes = b->nspans = b->nitems = b->nrejs = b->norejs = 0;
-  b->out.len = 0;
-  memset(&b->tally, 0, sizeof b->tally);
+  for (size_t i = 0; i < RXC_PIPELINE_MAX_OUTPUTS; i++) b->out[i].len = 0;
+  rxc_tally_reset(&b->tally);
   b->valid = b->rejected = 0;
   memset(b->rejected_by, 0, sizeof b->rejected_by);
   b->status = RXC_OK;
@@ -129,7 +132,8 @@ static void batch_free(batch *b) {
   rxc__free(b->items);
   rxc__free(b->rejs);
   rxc__free(b->orejs);
-  rxc_buf_free(&b->out);
+  for (size_t i = 0; i < RXC_PIPELINE_MAX_OUTPUTS; i++) rxc_buf_free(&b->out[i]);
+  rxc_tally_free(&b->tally);
 }
 
 static int batch_full(const batch *b) {
@@ -226,10 +230,25 @@ static rxc_status process(worker *w, batch *b) {
     const rxc_result *res;
     if (rxc_checker_check(w->checker, rec, &res) != RXC_OK) return RXC_ENOMEM;
     rxc_tally_add(&b->tally, res, o->fail_on);
-    if (!o->only_in_scope || res->status != RXC_V_OUT_OF_SCOPE)
-      rxc_format_result(&b->out, o->format, w->pl->rs, rec, res);
+    if (o->only_in_scope && res->status == RXC_V_OUT_OF_SCOPE) continue;
+    for (size_t k = 0; k < w->pl->nout; k++) {
+      if (w->pl->fmt[k] == RXC_FORMAT_SARIF)
+        rxc_sarif_result(&b->out[k], w->pl->rs, o->run, rec, res);
+      else
+        rxc_format_result(&b->out[k], w->pl->fmt[k], w->pl->rs, rec, res);
+    }
   }
-  return b->out.failed ? RXC_ENOMEM : RXC_OK;
+  for (size_t k = 0; k < w->pl->nout; k++)
+    if (b->out[k].failed) return RXC_ENOMEM;
+  return RXC_OK;
+}
+
+/* Hands output k's bytes to the sink; non-zero when it refused them. */
+static int sink_write(const pipeline *pl, size_t k, const char *data,
+                      size_t n) {
+  const rxc_pipeline_sink *s = pl->sink;
+  if (pl->o->noutputs) return s->write_out(k, data, n, s->ud);
+  return s->write(data, n, s->ud);
 }
 
 static void *worker_main(void *arg) {
@@ -266,22 +285,16 @@ static void *worker_main(void *arg) {
 static rxc_status emit(pipeline *pl, batch *b) {
   rxc_status st = b->status;
   const rxc_pipeline_sink *s = pl->sink;
-  if (st == RXC_OK && b->out.len && s->write(b->out.data, b->out.len, s->ud))
-    st = RXC_EIO;
+  for (size_t k = 0; k < pl->nout && st == RXC_OK; k++)
+    if (b->out[k].len && sink_write(pl, k, b->out[k].data, b->out[k].len))
+      st = RXC_EIO;
   for (size_t i = 0; i < b->norejs && st == RXC_OK; i++)
     if (s->reject && s->reject(&b->orejs[i], s->ud)) st = RXC_EIO;
   pl->valid += b->valid;
   pl->rejected += b->rejected;
   for (int r = 0; r < RXC_REJ__COUNT; r++)
     pl->rejected_by[r] += b->rejected_by[r];
-  rxc_tally *t = &pl->tally;
-  t->checked += b->tally.checked;
-  t->in_scope += b->tally.in_scope;
-  t->records_at_or_above += b->tally.records_at_or_above;
-  for (int v = 0; v < RXC_V__COUNT; v++)
-    t->by_status[v] += b->tally.by_status[v];
-  for (int v = 0; v < RXC_SEV__COUNT; v++)
-    t->by_severity[v] += b->tally.by_severity[v];
+  rxc_tally_merge(pl->tally, &b->tally);
   batch_reset(b);
   b->state = B_FREE;
   pl->next_write++;
@@ -358,16 +371,19 @@ static int on_header(const rxc_schema *schema, void *ud) {
   pipeline *pl = ud;
   pl->schema = schema;
   if (start_workers(pl) != 0) return 1;
-  rxc_buf head = {0};
-  rxc_format_header(&head, pl->o->format, schema);
-  int bad = head.failed;
-  if (!bad && head.len && pl->sink->write(head.data, head.len, pl->sink->ud)) {
-    pl->status = RXC_EIO;
-    bad = 1;
-  } else if (head.failed) {
-    pl->status = RXC_ENOMEM;
+  int bad = 0;
+  for (size_t k = 0; k < pl->nout && !bad; k++) {
+    rxc_buf head = {0};
+    rxc_format_header(&head, pl->fmt[k], schema);
+    if (head.failed) {
+      pl->status = RXC_ENOMEM;
+      bad = 1;
+    } else if (head.len && sink_write(pl, k, head.data, head.len)) {
+      pl->status = RXC_EIO;
+      bad = 1;
+    }
+    rxc_buf_free(&head);
   }
-  rxc_buf_free(&head);
   return bad;
 }
 
@@ -425,6 +441,7 @@ static int start_workers(pipeline *pl) {
       return -1;
     }
     rxc_checker_set_explain(w->checker, pl->o->explain);
+    rxc_checker_set_suppressions(w->checker, pl->o->suppressions);
   }
   if (pl->jobs == 1) return 0;
   for (int i = 0; i < pl->jobs; i++) {
@@ -456,10 +473,17 @@ rxc_status rxc_pipeline_run(const rxc_ruleset *rs,
                             rxc_read_stats *stats, rxc_tally *tally,
                             rxc_error *err) {
   memset(stats, 0, sizeof *stats);
-  memset(tally, 0, sizeof *tally);
-  if (o->jobs < 1 || o->jobs > MAX_JOBS || !sink || !sink->write) {
+  rxc_tally_reset(tally);
+  if (o->jobs < 1 || o->jobs > MAX_JOBS) {
     rxc_error_set(err, RXC_EUSAGE, name, 0, 0,
                   "jobs must be between 1 and %d", (int)MAX_JOBS);
+    return RXC_EUSAGE;
+  }
+  if (!sink || (o->noutputs ? !sink->write_out : !sink->write) ||
+      o->noutputs > RXC_PIPELINE_MAX_OUTPUTS) {
+    rxc_error_set(err, RXC_EUSAGE, name, 0, 0,
+                  "a sink for each of at most %d outputs is needed",
+                  (int)RXC_PIPELINE_MAX_OUTPUTS);
     return RXC_EUSAGE;
   }
   pipeline pl;
@@ -467,7 +491,11 @@ rxc_status rxc_pipeline_run(const rxc_ruleset *rs,
   pl.rs = rs;
   pl.o = o;
   pl.sink = sink;
+  pl.tally = tally;
   pl.jobs = o->jobs;
+  pl.nout = o->noutputs ? o->noutputs : 1;
+  for (size_t k = 0; k < pl.nout; k++)
+    pl.fmt[k] = o->noutputs ? o->formats[k] : o->format;
   pl.npool = o->jobs == 1 ? 1 : (size_t)o->jobs * 2 + 1;
   rxc_input_options io = o->input;
   if (o->stop) io.stop = o->stop;
@@ -483,6 +511,12 @@ rxc_status rxc_pipeline_run(const rxc_ruleset *rs,
     st = RXC_ENOMEM;
     goto done;
   }
+  /* Batch tallies keep the detail when the caller's does. */
+  for (size_t i = 0; tally->detail && i < pl.npool; i++)
+    if (rxc_tally_init(&pl.pool[i].tally, rs, o->suppressions) != RXC_OK) {
+      st = RXC_ENOMEM;
+      goto done;
+    }
   if (pthread_mutex_init(&pl.mu, NULL) != 0) {
     st = RXC_ENOMEM;
     goto done;
@@ -532,7 +566,6 @@ done:
      * read, so the counts always reconcile. */
     stats->rows_read = stats->valid + stats->rejected;
   }
-  *tally = pl.tally;
   if (sync_live) {
     pthread_cond_destroy(&pl.done_cv);
     pthread_cond_destroy(&pl.work_cv);

@@ -59,6 +59,8 @@ int cli_out_close(cli_out *o, int keep);
 /* Writes a buffer's bytes; -1 on a write error. */
 int cli_write(FILE *f, const rxc_buf *b);
 
+/* A diagnostic callback (rxc_diag_fn) printing file:line:col: message. */
+void cli_print_diag(const rxc_error *d, void *ud);
 /* Loads --rules DIR, else $RXCHECK_RULES, else the built-in packs. Prints
  * every diagnostic as file:line:col: message. Returns EXIT_OK or
  * EXIT_USAGE. */

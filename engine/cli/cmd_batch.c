@@ -20,7 +20,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "batch_out.h"
 #include "cli.h"
 
 static const char batch_help[] =
@@ -95,15 +97,17 @@ static void install_signals(void) {
 /* ---- the sink ------------------------------------------------------------------ */
 
 typedef struct batch_run {
-  cli_out out, rejects;
+  batch_output outs[RXC_PIPELINE_MAX_OUTPUTS];
+  size_t nouts;
+  cli_out rejects;
   rxc_buf rejline; /* one reject row at a time, reused */
   const char *input_name;
   unsigned long rejects_shown;
 } batch_run;
 
-static int sink_write(const char *data, size_t n, void *ud) {
+static int sink_write(size_t out, const char *data, size_t n, void *ud) {
   batch_run *b = ud;
-  return cli_out_write(&b->out, data, n);
+  return batch_output_write(&b->outs[out], data, n);
 }
 
 static int sink_reject(const rxc_reject *rej, void *ud) {
@@ -120,13 +124,14 @@ static int sink_reject(const rxc_reject *rej, void *ud) {
   return 0;
 }
 
-static int write_summary(const char *path, const char *input_name,
+static int write_summary(const char *path, const rxc_run_info *run,
                          const rxc_read_stats *stats, const rxc_tally *tally,
-                         const rxc_ruleset *rules) {
+                         const rxc_ruleset *rules,
+                         const rxc_suppressions *sup) {
   rxc_buf sum = {0};
   int rc = 0;
   if (path) {
-    rxc_format_summary_json(&sum, input_name, stats, tally, rules);
+    rxc_format_summary_json(&sum, run, stats, tally, rules, sup);
     cli_out f;
     if (cli_out_open(&f, path) != 0) {
       rc = -1;
@@ -135,11 +140,20 @@ static int write_summary(const char *path, const char *input_name,
       if (cli_out_close(&f, !bad) != 0 || bad) rc = -1;
     }
   } else {
-    rxc_format_summary_text(&sum, input_name, stats, tally, rules);
+    rxc_format_summary_text(&sum, run, stats, tally, rules, sup);
     if (cli_write(stderr, &sum) != 0) rc = -1;
   }
   rxc_buf_free(&sum);
   return rc;
+}
+
+/* The run's start, "2026-11-27T13:45:52Z". */
+static void utc_now(char out[32]) {
+  time_t now = time(NULL);
+  struct tm tm;
+  if (now == (time_t)-1 || !gmtime_r(&now, &tm) ||
+      !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+    out[0] = '\0';
 }
 
 /* What a layout loaded, on stderr: one line per table, then the problems
@@ -198,10 +212,21 @@ int cmd_batch(int argc, char **argv) {
       {"diagnoses", required_argument, NULL, 'D'},
       {"patients", required_argument, NULL, 'P'},
       {"join", required_argument, NULL, 'K'},
+      {"output", required_argument, NULL, 'O'},
+      {"report", required_argument, NULL, 'R'},
+      {"suppress", required_argument, NULL, 'S'},
+      {"as-of", required_argument, NULL, 'A'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *rules_dir = NULL, *out_path = NULL, *rejects_path = NULL,
-             *summary_path = NULL;
+             *summary_path = NULL, *report_path = NULL, *suppress_path = NULL;
+  batch_run b;
+  memset(&b, 0, sizeof b);
+  batch_output extra[RXC_PIPELINE_MAX_OUTPUTS];
+  size_t nextra = 0;
+  int format_given = 0;
+  rxc_run_info run;
+  memset(&run, 0, sizeof run);
   rxc_layout_options lo;
   memset(&lo, 0, sizeof lo);
   int layout_given = 0, join_given = 0;
@@ -220,9 +245,25 @@ int cmd_batch(int argc, char **argv) {
       case 'r': rules_dir = optarg; break;
       case 'f':
         if (!rxc_format_parse(optarg, &po.format))
-          return cli_usage("batch", "--format must be jsonl, csv or text");
+          return cli_usage("batch",
+                           "--format must be jsonl, csv, text or sarif");
+        format_given = 1;
         break;
       case 'o': out_path = optarg; break;
+      case 'O':
+        if (nextra == RXC_PIPELINE_MAX_OUTPUTS - 1)
+          return cli_usage("batch", "at most %d outputs in one run",
+                           (int)RXC_PIPELINE_MAX_OUTPUTS);
+        if (batch_output_parse(optarg, &extra[nextra]) != 0) return EXIT_USAGE;
+        nextra++;
+        break;
+      case 'R': report_path = optarg; break;
+      case 'S': suppress_path = optarg; break;
+      case 'A':
+        if (!rxc_date_parse(optarg, strlen(optarg), &po.as_of) ||
+            strlen(optarg) != 10)
+          return cli_usage("batch", "--as-of takes a date, YYYY-MM-DD");
+        break;
       case 'j': rejects_path = optarg; break;
       case 's': summary_path = optarg; break;
       case 'c': po.input.default_country = optarg; break;
@@ -285,16 +326,57 @@ int cmd_batch(int argc, char **argv) {
                      "--diagnoses, --patients and --join need the "
                      "prescriptions as a file (it is read twice), not "
                      "standard input");
-  batch_run b;
-  memset(&b, 0, sizeof b);
+  /* The main output, unless only --output ones were asked for. */
+  if (format_given || out_path || nextra == 0) {
+    b.outs[b.nouts].fmt = po.format;
+    b.outs[b.nouts++].path = out_path;
+  }
+  int on_stdout = 0;
+  for (size_t i = 0; i < nextra; i++) b.outs[b.nouts++] = extra[i];
+  for (size_t i = 0; i < b.nouts; i++) {
+    po.formats[i] = b.outs[i].fmt;
+    if (!b.outs[i].path || strcmp(b.outs[i].path, "-") == 0) on_stdout++;
+  }
+  if (on_stdout > 1)
+    return cli_usage("batch", "only one output can go to standard output");
+  po.noutputs = b.nouts;
   b.input_name = strcmp(in_path, "-") == 0 ? "<stdin>" : in_path;
+  char started[32];
+  utc_now(started);
+  run.started = started[0] ? started : NULL;
+  run.as_of = po.as_of;
+  run.suppress_on = po.as_of.year ? po.as_of : rxc_date_today();
 
   rxc_ruleset *rules = NULL;
   if (cli_load_rules(rules_dir, &rules) != EXIT_OK) return EXIT_USAGE;
 
   int rc = EXIT_USAGE;
-  FILE *in = NULL;
+  FILE *in = NULL, *raw_in = NULL;
   rxc_layout *layout = NULL;
+  rxc_suppressions *sup = NULL;
+  rxc_digest *digest = NULL;
+  char sha256[65] = "";
+  rxc_tally tally;
+  memset(&tally, 0, sizeof tally);
+  if (suppress_path) {
+    rxc_status sst = rxc_suppressions_load(suppress_path, rules,
+                                           run.suppress_on, cli_print_diag,
+                                           NULL, &sup);
+    if (sst != RXC_OK) {
+      if (sst == RXC_ERULES)
+        cli_error("%s: the suppression file is invalid; nothing was checked",
+                  suppress_path);
+      else
+        cli_error("cannot load suppressions from %s: %s", suppress_path,
+                  rxc_strerror(sst));
+      goto done;
+    }
+    po.suppressions = sup;
+  }
+  if (rxc_tally_init(&tally, rules, sup) != RXC_OK) {
+    cli_error("out of memory");
+    goto done;
+  }
   install_signals();
   if (layout_given || join_given) {
     if (layout_given)
@@ -324,34 +406,60 @@ int cmd_batch(int argc, char **argv) {
     b.input_name = in_path;
     po.layout = layout;
   }
+  run.input_name = b.input_name;
   if (!in_path || strcmp(in_path, "-") == 0) {
-    in = stdin;
+    /* Standard input is hashed as it is read. */
+    if (rxc_digest_stream(stdin, &digest, &in) != RXC_OK) {
+      cli_error("out of memory");
+      goto done;
+    }
   } else {
     rxc_error oerr;
     memset(&oerr, 0, sizeof oerr);
-    if (rxc_table_open(in_path, &in, &oerr) != RXC_OK) {
+    if (rxc_table_open(in_path, &raw_in, &oerr) != RXC_OK) {
       cli_error("%s", oerr.message);
       goto done;
     }
+    in = raw_in;
+    /* A regular file is hashed beside the run, on a thread of its own; a
+     * named pipe as it is read. */
+    rxc_status dst = rxc_digest_file(in_path, &digest, &oerr);
+    if (dst == RXC_EIO && !layout) {
+      dst = rxc_digest_stream(raw_in, &digest, &in);
+    }
+    if (dst != RXC_OK) {
+      cli_error("%s", oerr.message[0] ? oerr.message : rxc_strerror(dst));
+      goto done;
+    }
   }
-  if (cli_out_open(&b.out, out_path) != 0) goto done;
-  if (b.out.f == stdout) setvbuf(stdout, NULL, _IOFBF, OUT_BUFFER);
+  if (batch_outputs_open(b.outs, b.nouts, rules, &run) != 0) goto done;
+  setvbuf(stdout, NULL, _IOFBF, OUT_BUFFER);
   if (rejects_path) {
     if (cli_out_open(&b.rejects, rejects_path) != 0) goto done;
     cli_out_write(&b.rejects, "line,column,reason\n", 19);
   }
   po.stop = &stop_signal;
 
-  rxc_pipeline_sink sink = {sink_write, sink_reject, &b};
+  po.run = &run;
+  rxc_pipeline_sink sink = {NULL, sink_write, sink_reject, &b};
   rxc_read_stats stats;
-  rxc_tally tally;
   rxc_error err;
   memset(&err, 0, sizeof err);
   rxc_status st =
       rxc_pipeline_run(rules, &po, in, b.input_name, &sink, &stats, &tally, &err);
   int interrupted = st == RXC_ESTOP && stop_signal;
-  int broken_pipe = b.out.broken_pipe;
   int ok = st == RXC_OK;
+  int broken_pipe = 0;
+  for (size_t i = 0; i < b.nouts; i++) broken_pipe |= b.outs[i].out.broken_pipe;
+  if (ok && digest) {
+    if (rxc_digest_finish(digest, sha256) == RXC_OK) {
+      run.input_sha256 = sha256;
+    } else {
+      cli_error("%s: the input could not be read again to hash it",
+                b.input_name);
+      ok = 0;
+    }
+  }
 
   if (!ok && !interrupted && !broken_pipe) {
     if (st == RXC_EIO && !err.message[0])
@@ -364,8 +472,10 @@ int cmd_batch(int argc, char **argv) {
                 err.message[0] ? err.message : rxc_strerror(st));
   }
   /* Close the outputs: renamed into place only after a complete run. */
-  if (cli_out_close(&b.out, ok) != 0) ok = 0;
-  broken_pipe |= b.out.broken_pipe;
+  if (batch_outputs_close(b.outs, b.nouts, ok, rules, &run, &stats, &tally,
+                          sup) != 0)
+    ok = 0;
+  for (size_t i = 0; i < b.nouts; i++) broken_pipe |= b.outs[i].out.broken_pipe;
   if (cli_out_close(&b.rejects, ok) != 0) ok = 0;
   if (broken_pipe) {
     rc = 128 + SIGPIPE; /* quietly, like any filter whose reader left */
@@ -378,12 +488,15 @@ int cmd_batch(int argc, char **argv) {
     cli_error("interrupted at line %lu: %lu rows checked, %lu rejected; "
               "no output file was written",
               stats.lines, stats.valid, stats.rejected);
-    write_summary(NULL, b.input_name, &stats, &tally, rules);
+    write_summary(NULL, &run, &stats, &tally, rules, sup);
     rc = 128 + (int)stop_signal;
     goto done;
   }
   if (!ok) goto done;
-  if (write_summary(summary_path, b.input_name, &stats, &tally, rules) != 0)
+  if (write_summary(summary_path, &run, &stats, &tally, rules, sup) != 0)
+    goto done;
+  if (report_path && batch_write_report(report_path, rules, &run, &stats,
+                                        &tally, sup) != 0)
     goto done;
   if (po.fail_on >= 0 && tally.records_at_or_above)
     rc = EXIT_FINDINGS;
@@ -393,10 +506,14 @@ int cmd_batch(int argc, char **argv) {
     rc = EXIT_OK;
 
 done:
-  cli_out_close(&b.out, 0);
+  for (size_t i = 0; i < b.nouts; i++) cli_out_close(&b.outs[i].out, 0);
   cli_out_close(&b.rejects, 0);
   rxc_buf_free(&b.rejline);
-  if (in && in != stdin) fclose(in);
+  if (in && in != raw_in && in != stdin) fclose(in); /* the hashing wrapper */
+  if (raw_in && raw_in != stdin) fclose(raw_in);
+  rxc_digest_free(digest);
+  rxc_tally_free(&tally);
+  rxc_suppressions_free(sup);
   rxc_layout_free(layout);
   rxc_ruleset_free(rules);
   return rc;

@@ -48,6 +48,17 @@ int cli_out_open(cli_out *o, const char *path) {
     return 0;
   }
   o->path = path;
+  /* Only a regular file (or a new one) is written beside and renamed into
+   * place: a device, a pipe or a symbolic link (/dev/null, /dev/stdout, a
+   * FIFO) must be written through, never replaced. */
+  struct stat st;
+  if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (!(o->f = fopen(path, "wb"))) {
+      cli_error("cannot write '%s': %s", path, strerror(errno));
+      return -1;
+    }
+    return 0;
+  }
   size_t n = strlen(path) + sizeof ".rxcheck-XXXXXX";
   o->tmp = malloc(n);
   if (!o->tmp) {
@@ -114,7 +125,7 @@ int cli_write(FILE *f, const rxc_buf *b) {
   return 0;
 }
 
-static void print_diag(const rxc_error *d, void *ud) {
+void cli_print_diag(const rxc_error *d, void *ud) {
   (void)ud;
   if (d->line)
     fprintf(stderr, "%s:%lu:%lu: %s\n", d->file, d->line, d->column,
@@ -127,9 +138,9 @@ int cli_load_rules(const char *dir, rxc_ruleset **out) {
   if (!dir || !*dir) dir = getenv("RXCHECK_RULES");
   rxc_status st;
   if (dir && *dir)
-    st = rxc_ruleset_load_dir(dir, print_diag, NULL, out);
+    st = rxc_ruleset_load_dir(dir, cli_print_diag, NULL, out);
   else
-    st = rxc_ruleset_load_builtin(print_diag, NULL, out);
+    st = rxc_ruleset_load_builtin(cli_print_diag, NULL, out);
   if (st != RXC_OK) {
     if (st == RXC_ERULES)
       cli_error("the rule pack is invalid; nothing was checked");

@@ -149,17 +149,23 @@ typedef struct rxc_run_info {
   rxc_date suppress_on;     /* date suppression expiry was judged on */
 } rxc_run_info;
 
-/* The summary as one JSON object (with a trailing newline). input_name is
- * shown as given; rs, t and rules are only read. */
-RXC_API void rxc_format_summary_json(rxc_buf *b, const char *input_name,
-                                     const rxc_read_stats *rs,
+/* The summary as one JSON object (with a trailing newline): provenance
+ * (tool, input name and SHA-256, start time, as-of date), the counts of
+ * st and t (with t's detail when it has one), the suppressions of `sup`
+ * (may be NULL) with their hits, and the ruleset. Keys are always in the
+ * same order; every finding rule is listed, with zero counts too, so
+ * summaries of chunks of one run merge key by key. */
+RXC_API void rxc_format_summary_json(rxc_buf *b, const rxc_run_info *run,
+                                     const rxc_read_stats *st,
                                      const rxc_tally *t,
-                                     const rxc_ruleset *rules);
+                                     const rxc_ruleset *rules,
+                                     const struct rxc_suppressions *sup);
 /* The same summary as lines of text for a terminal. */
-RXC_API void rxc_format_summary_text(rxc_buf *b, const char *input_name,
-                                     const rxc_read_stats *rs,
+RXC_API void rxc_format_summary_text(rxc_buf *b, const rxc_run_info *run,
+                                     const rxc_read_stats *st,
                                      const rxc_tally *t,
-                                     const rxc_ruleset *rules);
+                                     const rxc_ruleset *rules,
+                                     const struct rxc_suppressions *sup);
 
 #ifdef __cplusplus
 }

@@ -26,10 +26,28 @@
 extern "C" {
 #endif
 
+/* The most outputs one run writes (--output may be repeated). */
+#define RXC_PIPELINE_MAX_OUTPUTS 8
+
+struct rxc_suppressions;
+
 typedef struct rxc_pipeline_options {
   int jobs;                /* 1: all on the calling thread; at most 64 */
   rxc_input_options input; /* reader and builder options */
-  rxc_format format;
+  rxc_format format;       /* the one output's format when noutputs is 0 */
+  /* Several outputs in one pass: output i in formats[i], written through
+   * sink->write_out(i, ...). 0: one output in `format` through sink->write. */
+  size_t noutputs;
+  rxc_format formats[RXC_PIPELINE_MAX_OUTPUTS];
+  /* Suppressions applied to every finding (rxcheck/suppress.h), or NULL.
+   * Borrowed and only read by every worker. */
+  const struct rxc_suppressions *suppressions;
+  /* Evaluate every record on this date (--as-of); year 0: on each record's
+   * rx_date (rxc_checker_set_as_of). */
+  rxc_date as_of;
+  /* The run's provenance, for formats that carry it per result (SARIF's
+   * artifact location); may be NULL. Borrowed. */
+  const rxc_run_info *run;
   int only_in_scope;       /* leave out-of-scope rows out of the output */
   int explain;             /* add explanations (rxc_checker_set_explain) */
   int fail_on;             /* severity counted in the tally, or -1 */
@@ -50,6 +68,10 @@ typedef struct rxc_pipeline_sink {
   /* Formatted output (the CSV header first, then results), in input order.
    * A non-zero return stops the run with RXC_EIO. */
   int (*write)(const char *data, size_t n, void *ud);
+  /* With options.noutputs > 0: the bytes of output `out` (its CSV header
+   * first, then results), in input order. A non-zero return stops the run
+   * with RXC_EIO. */
+  int (*write_out)(size_t out, const char *data, size_t n, void *ud);
   /* Every rejected row, in input order; may be NULL. A non-zero return
    * stops the run with RXC_EIO. */
   int (*reject)(const rxc_reject *rej, void *ud);
@@ -58,7 +80,9 @@ typedef struct rxc_pipeline_sink {
 
 /* Runs the whole export. On return *stats and *tally hold the counts of
  * what was read and checked (also after an error or a stop), with
- * rows_read == valid + rejected. Returns RXC_OK, RXC_EHEADER (no usable
+ * rows_read == valid + rejected. The caller zero-initialises *tally, or
+ * makes it with rxc_tally_init(rs, opts->suppressions) to get the detail
+ * too; the run resets its counts first. Returns RXC_OK, RXC_EHEADER (no usable
  * header; err says why), RXC_EIO (reading failed or the sink refused),
  * RXC_ESTOP (stopped by opts->stop), RXC_ENOMEM, or RXC_EUSAGE for bad
  * options.

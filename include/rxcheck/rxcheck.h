@@ -63,10 +63,13 @@
 
 #include "check.h"
 #include "common.h"
+#include "digest.h"
 #include "input.h"
 #include "layout.h"
 #include "output.h"
 #include "pipeline.h"
+#include "report.h"
 #include "rules.h"
+#include "suppress.h"
 
 #endif

@@ -190,7 +190,7 @@ int rxc_fuzz_check_one(const uint8_t *data, size_t size) {
 
     /* The same record again: the same JSON, byte for byte. */
     rxc_tally t;
-    memset(&t, 0, sizeof t);
+    if (rxc_tally_init(&t, fc_rules, NULL) != RXC_OK) break;
     rxc_tally_add(&t, res, (int)RXC_SEV_MAJOR);
     b.len = 0;
     rxc_format_result(&b, RXC_FORMAT_JSONL, fc_rules, rec, res);
@@ -204,10 +204,15 @@ int rxc_fuzz_check_one(const uint8_t *data, size_t size) {
     st.rows_read = st.valid = 1;
     st.lines = 2;
     b.len = 0;
-    rxc_format_summary_json(&b, "fuzz.csv", &st, &t, fc_rules);
+    rxc_run_info run;
+    memset(&run, 0, sizeof run);
+    run.input_name = "fuzz.csv";
+    run.as_of = rec->rx_date;
+    rxc_format_summary_json(&b, &run, &st, &t, fc_rules, NULL);
     FZ_CHECK(fz_jsonl_valid(b.data, b.len));
     b.len = 0;
-    rxc_format_summary_text(&b, "fuzz.csv", &st, &t, fc_rules);
+    rxc_format_summary_text(&b, &run, &st, &t, fc_rules, NULL);
+    rxc_tally_free(&t);
   }
   rxc_buf_free(&b);
   rxc_buf_free(&again);
