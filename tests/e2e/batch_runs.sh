@@ -28,7 +28,7 @@ for input in "$SRC/fixtures/sample_export.csv" \
         "$input" >"$WORK/$base.$fmt.$j.out" 2>/dev/null
       rc=$?
       [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "$base --jobs $j: exit $rc"
-      sed 's/"input":"[^"]*",//' "$WORK/$base.$fmt.$j.sum" >"$WORK/$base.$fmt.$j.sumx"
+      sed -e 's/"input":"[^"]*",//' -e 's/"started":"[^"]*",//' "$WORK/$base.$fmt.$j.sum" >"$WORK/$base.$fmt.$j.sumx"
     done
     for j in 2 3; do
       for kind in out rej sumx; do
@@ -88,5 +88,25 @@ fi
 [ -s "$WORK/done.jsonl" ] && [ -s "$WORK/done.rej" ] ||
   fail "a complete run did not leave its files"
 ls "$WORK" | grep -q 'rxcheck-' && fail "a temporary file was left by a complete run"
+
+# ---- a device, a FIFO or a symbolic link is written through, not replaced ---
+# (run as root, replacing /dev/null or /dev/stdout would break the machine)
+mkfifo "$WORK/sum.fifo"
+cat "$WORK/sum.fifo" >"$WORK/fifo.out" &
+reader=$!
+"$RXCHECK" batch --summary "$WORK/sum.fifo" --out "$WORK/fifo.jsonl" \
+  "$SRC/fixtures/sample_export.csv" 2>/dev/null
+wait "$reader"
+[ -p "$WORK/sum.fifo" ] || fail "--summary FIFO was replaced by a file"
+grep -q '"rows_read":300' "$WORK/fifo.out" || fail "--summary FIFO: no summary read"
+: >"$WORK/target.jsonl"
+ln -s target.jsonl "$WORK/link.jsonl"
+"$RXCHECK" batch --out "$WORK/link.jsonl" "$SRC/fixtures/sample_export.csv" 2>/dev/null
+[ -L "$WORK/link.jsonl" ] || fail "--out symlink was replaced by a file"
+[ "$(wc -l <"$WORK/target.jsonl")" -eq 300 ] || fail "--out symlink: target not written"
+"$RXCHECK" batch --summary /dev/stdout --out /dev/null \
+  "$SRC/fixtures/sample_export.csv" >"$WORK/devstdout.json" 2>/dev/null
+grep -q '"rows_read":300' "$WORK/devstdout.json" || fail "--summary /dev/stdout printed nothing"
+[ -c /dev/null ] || fail "/dev/null is no longer a device"
 
 finish
