@@ -1,6 +1,7 @@
 # A thin wrapper over CMake: every build rule lives in CMakeLists.txt.
 #   make demo   install what is missing, build, check the sample export
 #   make test   install what is missing, build, run every test (ctest)
+#   make report-demo  the HTML report of the sample export, and a screenshot
 #   make deb    build, then a Debian package with CPack (build/*.deb)
 #   make fuzz   the libFuzzer targets, FUZZ_SECONDS each (tests/fuzz/)
 #   make memcheck  the unit tests under valgrind (tests/memcheck.sh)
@@ -11,7 +12,7 @@ CMAKE_ARGS ?=
 ASAN_CC  ?= $(shell command -v clang 2>/dev/null || echo cc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build demo test deb asan fuzz memcheck bench clean
+.PHONY: all deps configure build demo test report-demo deb asan fuzz memcheck bench clean
 
 all: build
 
@@ -27,8 +28,20 @@ build: configure
 demo: build
 	@cmake --build $(BUILD) --target demo -- --no-print-directory
 
+# What only the tests need: jq and GNU parallel (end-to-end checks, the
+# split-and-merge test), python3-jsonschema (SARIF schema validation) and
+# Chromium (the HTML report, loaded headless).
+TEST_DEPS = jq parallel python3-jsonschema chromium
+
 test: build
+	@sh .ci/install-deps $(TEST_DEPS)
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The HTML report of the sample export, and a screenshot of it taken with
+# headless Chromium: build/report-demo.html and build/report-demo.png.
+report-demo: build
+	@sh .ci/install-deps chromium
+	@sh tests/report-demo.sh $(BUILD)
 
 # The .deb (CPack; its contents and Depends in cmake/packaging.cmake), in
 # $(BUILD)/. Inspect with dpkg-deb -I / -c; install with apt install ./FILE.

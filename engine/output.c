@@ -14,6 +14,7 @@
 #include "rules_model.h"
 #include "rxcheck/output.h"
 #include "rxcheck/report.h"
+#include "rxcheck/suppress.h"
 
 int rxc_format_parse(const char *s, rxc_format *out) {
   if (strcmp(s, "jsonl") == 0 || strcmp(s, "json") == 0) {
@@ -169,7 +170,23 @@ static void jsonl_finding(rxc_buf *b, const rxc_finding *f) {
   rxc__json_cstr(b, f->source);
   RXC__PUTS(b, ",\"citation\":");
   rxc__json_cstr(b, f->citation);
-  RXC__PUTS(b, "}");
+  RXC__PUTS(b, ",\"suppressed\":");
+  const rxc_suppression *sp = f->suppression;
+  if (!sp) {
+    RXC__PUTS(b, "null}");
+    return;
+  }
+  RXC__PUTS(b, "{\"reason\":");
+  rxc__json_cstr(b, sp->reason);
+  RXC__PUTS(b, ",\"owner\":");
+  rxc__json_cstr(b, sp->owner);
+  RXC__PUTS(b, ",\"expires\":");
+  rxc__json_date(b, sp->expires);
+  char where[512];
+  snprintf(where, sizeof where, "%s:%lu", sp->file, sp->line);
+  RXC__PUTS(b, ",\"entry\":");
+  rxc__json_cstr(b, where);
+  RXC__PUTS(b, "}}");
 }
 
 static void jsonl_explain(rxc_buf *b, const rxc_result *res) {
@@ -290,6 +307,7 @@ static void format_csv(rxc_buf *b, const rxc_record *rec,
     rxc_buf_puts(b, res->findings[i].rule);
     RXC__PUTS(b, ":");
     rxc_buf_puts(b, rxc_severity_name(res->findings[i].severity));
+    if (res->findings[i].suppression) RXC__PUTS(b, ":suppressed");
   }
   RXC__PUTS(b, ",");
   int first = 1;
@@ -397,6 +415,15 @@ static void format_text(rxc_buf *b, const rxc_record *rec,
     RXC__PUTS(b, " [");
     rxc_buf_puts(b, f->rule);
     RXC__PUTS(b, "]\n");
+    if (f->suppression) {
+      RXC__PUTS(b, "      (suppressed until ");
+      rxc__put_date(b, f->suppression->expires);
+      RXC__PUTS(b, " by ");
+      text_safe(b, f->suppression->owner, strlen(f->suppression->owner));
+      RXC__PUTS(b, ": ");
+      text_safe(b, f->suppression->reason, strlen(f->suppression->reason));
+      RXC__PUTS(b, ")\n");
+    }
   }
 }
 
