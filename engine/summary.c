@@ -119,7 +119,7 @@ void rxc_format_summary_json(rxc_buf *b, const rxc_run_info *run,
     rxc__json_cstr(b, e->reason);
     RXC__PUTS(b, ",\"expires\":");
     rxc__json_date(b, e->expires);
-    RXC__PUTS(b, e->expired ? ",\"expired\":true" : ",\"expired\":false");
+    rxc_buf_puts(b, e->expired ? ",\"expired\":true" : ",\"expired\":false");
     RXC__PUTS(b, ",\"hits\":");
     rxc__put_ulong(b, rxc_tally_suppression_hits(t, i));
     RXC__PUTS(b, "}");

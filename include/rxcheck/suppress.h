@@ -48,20 +48,25 @@ typedef struct rxc_suppression {
   const char *rule;          /* finding rule id */
   const char *patient_id;    /* NULL: any patient */
   const char *prescriber_id; /* NULL: any prescriber */
-  const char *drug_code;     /* NULL: any drug code; "system:code" as written */
+  const char *drug_code;     /* NULL: any drug code; "system:code" as written
+                                (trimmed, like every string here) */
   const char *reason;
   const char *owner;
   rxc_date expires;
-  int expired;               /* expires < the evaluation date given at load */
+  int expired;               /* expires < the evaluation date given at load
+                                (`expires` itself is the last day it
+                                applies) */
 } rxc_suppression;
 
 /* Loads a suppression file and checks it against `rs`: every rule must be
  * a finding rule of the ruleset and not of severity contraindicated.
  * `on` is the evaluation date (the run's --as-of, else today): entries
  * that expire before it are kept (and reported) but marked expired and
- * never match. Returns RXC_OK, RXC_ERULES when the file has any error (each
- * reported through diag; *out NULL), RXC_EIO when it cannot be read,
- * RXC_ENOMEM. The caller owns *out (rxc_suppressions_free, before the
+ * never match; on.year == 0 expires nothing. Returns RXC_OK, RXC_ERULES
+ * when the file has any error (each reported through diag, sorted by
+ * position and capped as the rule loader's; *out NULL), RXC_EIO when it
+ * cannot be read (reported through diag with code RXC_EIO), RXC_ENOMEM,
+ * RXC_EUSAGE when path, rs or out is NULL. The caller owns *out (rxc_suppressions_free, before the
  * ruleset is freed: entries borrow nothing from it, but matching compares
  * with the ruleset's findings). Thread-safe: loads share nothing. */
 RXC_API RXC_NODISCARD rxc_status rxc_suppressions_load(
@@ -82,8 +87,11 @@ RXC_API const rxc_suppression *rxc_suppressions_entry(
 
 /* The first entry, in file order, that is not expired and matches finding
  * f of a result for record rec (rule id, and patient id, prescriber id and
- * drug code where the entry gives them; codes compare as rxc_code does,
- * system and code), or NULL. Never matches a contraindicated finding.
+ * drug code where the entry gives them; ids compare exactly with the
+ * record's trimmed canon[] values, codes as rxc_code does, system and
+ * normalised code), or NULL. rec may be NULL: then only entries that name
+ * nothing but the rule can match. Never matches a contraindicated finding.
+ * Entries are indexed by rule at load: one binary search per finding.
  * Allocates nothing; read-only, so thread-safe. */
 RXC_API const rxc_suppression *rxc_suppressions_match(
     const rxc_suppressions *s, const rxc_record *rec, const rxc_finding *f);
