@@ -11,7 +11,14 @@
  * to indications; resolve each indication's regulatory status for the
  * record's jurisdiction, formulation and age; evaluate the finding rules;
  * order findings most severe first. The result is a pure function of the
- * ruleset and the record.
+ * ruleset, the record and the checker's settings.
+ *
+ * Rules have windows (`valid_from`, `valid_until`): a record is checked on
+ * one day, the checker's as-of date or else its rx_date, and a rule not in
+ * force that day is skipped wherever rules are looked at, as if absent.
+ * The caches below hold only what does not depend on the day (which pack
+ * and formulation a drug is; which co-medication predicates an item
+ * satisfies), so they serve every day alike.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -73,6 +80,8 @@ struct rxc_checker {
    * once the record is done, since the pool may move while it grows. */
   int explain;
   const rxc_suppressions *sup; /* applied to every finding, or NULL */
+  rxc_date as_of; /* rxc_checker_set_as_of; year 0: each record's rx_date */
+  long day;       /* rxc__day of the date the current record is checked on */
   int neg; /* inside an odd number of not: */
   rxc_buf pool;
   rxc_explain_rule *xr;
@@ -144,6 +153,8 @@ rxc_status rxc_checker_new(const rxc_ruleset *rs, rxc_checker **out) {
 }
 
 void rxc_checker_set_explain(rxc_checker *c, int on) { c->explain = on; }
+
+void rxc_checker_set_as_of(rxc_checker *c, rxc_date d) { c->as_of = d; }
 
 void rxc_checker_set_suppressions(rxc_checker *c, const rxc_suppressions *s) {
   c->sup = s;
@@ -841,6 +852,15 @@ static void explain_regrule(rxc_checker *c, const rxc__regrule *g,
   }
 }
 
+/* "approved for <label> in: ..." as it stood on `day` (rxc__day; 0: no
+ * date, every approval counts). */
+static const char *approved_in_on(const rxc__indication *in, long day) {
+  if (!day || !in->nperiods) return in->approved_in;
+  size_t i = in->nperiods;
+  while (i > 1 && in->periods[i - 1].from > day) i--;
+  return in->periods[i - 1].approved_in;
+}
+
 static void resolve(rxc_checker *c, size_t ind, rxc_indication_result *ir) {
   const rxc__pack *p = c->pack;
   const rxc_record *r = c->rec;
@@ -859,7 +879,9 @@ static void resolve(rxc_checker *c, size_t ind, rxc_indication_result *ir) {
   const rxc__regrule *g = NULL;
   for (size_t i = 0; i < p->nregrules && !g; i++) {
     const rxc__regrule *cand = &p->regrules[i];
-    if (!rule_has(cand, r->jurisdiction, ind)) continue;
+    if (!rxc__in_force(&cand->window, c->day) ||
+        !rule_has(cand, r->jurisdiction, ind))
+      continue;
     if (cand->formulation >= 0 && cand->formulation != c->formulation)
       continue;
     int banded = cand->age_min >= 0 || cand->age_max >= 0;
@@ -876,18 +898,22 @@ static void resolve(rxc_checker *c, size_t ind, rxc_indication_result *ir) {
   if (c->explain) {
     if (g) explain_regrule(c, g, ir, 1);
     for (size_t i = 0; i < p->nregrules; i++)
-      if (&p->regrules[i] != g && rule_has(&p->regrules[i], r->jurisdiction, ind))
+      if (&p->regrules[i] != g &&
+          rxc__in_force(&p->regrules[i].window, c->day) &&
+          rule_has(&p->regrules[i], r->jurisdiction, ind))
         explain_regrule(c, &p->regrules[i], ir, 0);
   }
   if (g) {
     ir->status = g->status;
     ir->rule = g->id;
+    ir->rule_version = g->version;
     ir->source = p->sources[g->source].id;
     ir->citation = p->sources[g->source].citation;
     ir->line = g->line ? g->line
                        : (g->status == RXC_V_APPROVED ? in->line : NULL);
     add_reason(ir, g->reason);
-    if (g->status == RXC_V_OFF_LABEL) add_reason(ir, in->approved_in);
+    if (g->status == RXC_V_OFF_LABEL)
+      add_reason(ir, approved_in_on(in, c->day));
     return;
   }
   if (undetermined) {
@@ -896,7 +922,7 @@ static void resolve(rxc_checker *c, size_t ind, rxc_indication_result *ir) {
   }
   ir->status = RXC_V_OFF_LABEL;
   add_reason(ir, c->no_approval[p - c->rs->packs][jur]);
-  add_reason(ir, in->approved_in);
+  add_reason(ir, approved_in_on(in, c->day));
 }
 
 /* ---- the check ------------------------------------------------------------ */
@@ -948,6 +974,7 @@ static rxc_status run_findings(rxc_checker *c) {
       c->cm_req ? c->cm_req + c->cm_req_base[p - c->rs->packs] : NULL;
   for (size_t i = 0; i < p->nfindings; i++) {
     const rxc__finding_rule *f = &p->findings[i];
+    if (!rxc__in_force(&f->window, c->day)) continue;
     if (req && req[i] >= 0 && comed_load(c) &&
         comed_first(c, (size_t)req[i]) < 0)
       continue; /* its required co-medication predicate held for no item */
@@ -971,6 +998,7 @@ static rxc_status run_findings(rxc_checker *c) {
     }
     rxc_finding *out = &c->find[at];
     out->rule = f->id;
+    out->rule_version = f->version;
     out->severity = f->severity;
     out->kind = f->kind;
     out->message = f->message;
@@ -1059,6 +1087,8 @@ static rxc_status check(rxc_checker *c, const rxc_record *rec) {
   memset(res, 0, sizeof *res);
   res->status = RXC_V_OUT_OF_SCOPE;
   res->age = -1;
+  res->as_of = c->as_of.year ? c->as_of : rec->rx_date;
+  c->day = rxc__day(res->as_of);
   c->rec = rec;
   c->pack = NULL;
   int pack = -1, formulation = 0;

@@ -1,6 +1,7 @@
 /*
  * rules_info.c - what a loaded ruleset says about itself: its packs and
- * their rules, for `rules list` and `rules show`. Read-only over the model.
+ * their rules, for `rules list` and `rules show`, and whether a rule is in
+ * force on a day. Read-only over the model.
  */
 #include <string.h>
 
@@ -35,4 +36,12 @@ const rxc_rule_info *rxc_ruleset_find_rule(const rxc_ruleset *rs,
       if (rs->packs[p].rules[i].id && !strcmp(rs->packs[p].rules[i].id, id))
         return &rs->packs[p].rules[i];
   return NULL;
+}
+
+int rxc_rule_in_force(const rxc_rule_info *r, rxc_date d) {
+  if (!r) return 0;
+  rxc__window w = {rxc__day(r->valid_from),
+                   r->valid_until.year ? rxc__day(r->valid_until)
+                                       : RXC__DAY_MAX};
+  return rxc__in_force(&w, rxc__day(d));
 }

@@ -113,8 +113,10 @@ int rxc__ld_int(rxc__ld *ld, const rxc__ynode *n, const char *key, long lo,
 /* A decimal number (plain scalar: -12, 3.5). */
 int rxc__ld_number(rxc__ld *ld, const rxc__ynode *n, const char *key,
                    double *out);
-/* A date written YYYY-MM-DD, checked against the calendar. */
-int rxc__ld_date(rxc__ld *ld, const rxc__ynode *n, const char *key);
+/* A date written YYYY-MM-DD, checked against the calendar; stored in
+ * *out (when not NULL) if valid. Returns 1, or 0 after reporting. */
+int rxc__ld_date(rxc__ld *ld, const rxc__ynode *n, const char *key,
+                 rxc_date *out);
 
 /* Reads one code and adds it to set. With sys == RXC_SYS_NONE the item is
  * written "system:code"; otherwise it is a bare code of that system.

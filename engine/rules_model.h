@@ -69,6 +69,30 @@ typedef struct rxc__cond {
   rxc__pred pred; /* op == RXC_C_PRED */
 } rxc__cond;
 
+/* Days as numbers that compare like dates: YYYYMMDD (2005-10-11 is
+ * 20051011); 0 for an absent date (year 0). */
+#define RXC__DAY_MAX 99991231L
+
+static inline long rxc__day(rxc_date d) {
+  if (d.year <= 0) return 0;
+  long y = d.year > 9999 ? 9999 : d.year;
+  return y * 10000L + (long)d.month * 100L + (long)d.day;
+}
+
+/* The days a rule is in force, both inclusive (`valid_from`,
+ * `valid_until`): from is 0 and until RXC__DAY_MAX when that end is open,
+ * so a rule without a window is in force every day. */
+typedef struct rxc__window {
+  long from, until;
+} rxc__window;
+
+/* Whether a rule with window w takes part on `day` (rxc__day); day 0 (no
+ * date known) means any day. Two comparisons: this runs per rule and
+ * record. */
+static inline int rxc__in_force(const rxc__window *w, long day) {
+  return day == 0 || (day >= w->from && day <= w->until);
+}
+
 typedef struct rxc__source {
   const char *id;
   const char *citation;
@@ -93,8 +117,19 @@ typedef struct rxc__indication {
   rxc__codeset codes;
   rxc__codeset exclude;
   /* Computed at load: "approved for <label> in: AU, CA, ..." from the
-   * pack's approved rules, or NULL when it is approved nowhere. */
+   * pack's approved rules, or NULL when it is approved nowhere. It counts
+   * every approved rule whatever its window: the text for a record with
+   * no date. */
   const char *approved_in;
+  /* When an approved rule of the indication has a window, the text
+   * changes over time: periods[i] holds from its day `from` (rxc__day; 0
+   * for the first) until the next period's, ascending. NULL / 0 when no
+   * approval of the indication is dated. */
+  size_t nperiods;
+  struct rxc__period {
+    long from;
+    const char *approved_in; /* or NULL: approved nowhere then */
+  } *periods;
 } rxc__indication;
 
 typedef struct rxc__regrule {
@@ -111,6 +146,8 @@ typedef struct rxc__regrule {
   const char *reason;
   size_t source;       /* index into pack->sources */
   size_t info;         /* index into pack->rules (rule infos) */
+  const char *version; /* the rule's version, else the pack's */
+  rxc__window window;  /* when the rule is in force */
 } rxc__regrule;
 
 typedef struct rxc__finding_rule {
@@ -123,12 +160,15 @@ typedef struct rxc__finding_rule {
   const char *action;    /* or NULL */
   size_t source;
   size_t info;
+  const char *version; /* the rule's version, else the pack's */
+  rxc__window window;  /* when the rule is in force */
 } rxc__finding_rule;
 
 typedef struct rxc__test_case {
   const char *name;
   const char *file;
   unsigned long line;
+  rxc_date as_of; /* `as_of:` (rxc_checker_set_as_of); year 0 when absent */
   size_t nkeys;
   const char **keys;   /* canonical column names */
   const char **values; /* as text; lists joined with ';' */

@@ -249,7 +249,8 @@ static void read_sources(pb *b) {
     const rxc__ynode *url = rxc__ld_get(ld, m, "url", 0, what);
     if (url) s->url = rxc__ld_text_keep(ld, url, "url");
     const rxc__ynode *rd = rxc__ld_get(ld, m, "read", 1, what);
-    if (rd && rxc__ld_date(ld, rd, "read")) s->read = rxc__ld_keep(ld, rd->str);
+    if (rd && rxc__ld_date(ld, rd, "read", NULL))
+      s->read = rxc__ld_keep(ld, rd->str);
     refs[i] = (rxc__idref){s->id, i, id};
   }
   rxc__idmap_build(ld, &b->refs.sources, refs, n, "source id");
@@ -501,6 +502,69 @@ static int parse_status(const char *s, rxc_verdict *out) {
   return 0;
 }
 
+/* ---- rule versions and windows ------------------------------------------ */
+
+static const char *version_text(rxc__ld *ld, const rxc__ynode *n) {
+  const char *s = rxc__ld_text(ld, n, "version");
+  if (!s) return NULL;
+  size_t len = strlen(s);
+  int ok = len > 0 && len <= 64;
+  for (const char *c = s; ok && *c; c++)
+    ok = rxc__isalpha((unsigned char)*c) || rxc__isdigit((unsigned char)*c) ||
+         *c == '.' || *c == '-' || *c == '_' || *c == '+';
+  if (!ok) {
+    rxc__ld_error(ld, n,
+                  "invalid version '%s' (expected letters, digits, '.', '-', "
+                  "'_' or '+', at most 64, e.g. 2 or 2024-01)",
+                  s);
+    return NULL;
+  }
+  return rxc__ld_keep(ld, s);
+}
+
+static void day_text(long day, char *buf, size_t size) {
+  snprintf(buf, size, "%04ld-%02ld-%02ld", day / 10000, day / 100 % 100,
+           day % 100);
+}
+
+static rxc_date day_date(long day) {
+  rxc_date d = {0, 0, 0};
+  if (day > 0 && day < RXC__DAY_MAX) {
+    d.year = (int)(day / 10000);
+    d.month = (int)(day / 100 % 100);
+    d.day = (int)(day % 100);
+  }
+  return d;
+}
+
+/* `version`, `valid_from` and `valid_until`, which every rule may carry:
+ * the version defaults to the pack's, an absent end of the window is
+ * open. */
+static void read_dating(pb *b, const rxc__ynode *m, const char *what,
+                        const char **version, rxc__window *w) {
+  rxc__ld *ld = b->ld;
+  w->from = 0;
+  w->until = RXC__DAY_MAX;
+  *version = b->p->info.version;
+  const rxc__ynode *v = rxc__ld_get(ld, m, "version", 0, what);
+  if (v) {
+    const char *s = version_text(ld, v);
+    if (s) *version = s;
+  }
+  const rxc__ynode *from = rxc__ld_get(ld, m, "valid_from", 0, what);
+  const rxc__ynode *until = rxc__ld_get(ld, m, "valid_until", 0, what);
+  rxc_date d;
+  int fok = from && rxc__ld_date(ld, from, "valid_from", &d);
+  if (fok) w->from = rxc__day(d);
+  int uok = until && rxc__ld_date(ld, until, "valid_until", &d);
+  if (uok) w->until = rxc__day(d);
+  if (fok && uok && w->from > w->until)
+    rxc__ld_error(ld, until,
+                  "'valid_until' %s is before 'valid_from' %s: the rule would "
+                  "never be in force",
+                  until->str, from->str);
+}
+
 static void read_age(rxc__ld *ld, const rxc__ynode *a, rxc__regrule *r) {
   static const char *const keys[] = {"min", "max", NULL};
   if (!rxc__ld_map(ld, a, keys, "'age'")) return;
@@ -520,8 +584,10 @@ static void read_age(rxc__ld *ld, const rxc__ynode *a, rxc__regrule *r) {
 
 static void read_regulatory(pb *b) {
   static const char *const keys[] = {
-      "id",     "jurisdiction", "indication", "formulation", "age",
-      "status", "line",         "reason",     "source",      NULL};
+      "id",      "jurisdiction", "indication", "formulation",
+      "age",     "status",       "line",       "reason",
+      "source",  "version",      "valid_from", "valid_until",
+      NULL};
   rxc__ld *ld = b->ld;
   rxc__pack *p = b->p;
   size_t n = b->regulatory.n;
@@ -535,6 +601,7 @@ static void read_regulatory(pb *b) {
     rxc__regrule *r = &p->regrules[i];
     r->formulation = -1;
     r->age_min = r->age_max = -1;
+    r->window = (rxc__window){0, RXC__DAY_MAX};
     r->info = i;
     b->reg_nodes[i] = m;
     unsigned long errors = ld->nerrors;
@@ -617,6 +684,7 @@ static void read_regulatory(pb *b) {
     r->reason =
         rxc__ld_text_keep(ld, rxc__ld_get(ld, m, "reason", 1, what), "reason");
     read_source_ref(b, m, r->id, &r->source);
+    read_dating(b, m, what, &r->version, &r->window);
     b->reg_ok[i] = ld->nerrors == errors;
   }
 }
@@ -628,9 +696,9 @@ static int parse_severity(const char *s, rxc_severity *out) {
 }
 
 static void read_findings(pb *b) {
-  static const char *const keys[] = {"id",     "kind",    "severity",
-                                     "when",   "message", "mechanism",
-                                     "action", "source",  NULL};
+  static const char *const keys[] = {
+      "id",     "kind",   "severity", "when",       "message",     "mechanism",
+      "action", "source", "version",  "valid_from", "valid_until", NULL};
   rxc__ld *ld = b->ld;
   rxc__pack *p = b->p;
   size_t n = b->findings.n;
@@ -642,6 +710,7 @@ static void read_findings(pb *b) {
     const rxc__ynode *m = b->findings.v[i];
     rxc__finding_rule *f = &p->findings[i];
     f->info = p->nregrules + i;
+    f->window = (rxc__window){0, RXC__DAY_MAX};
     b->find_nodes[i] = m;
     if (!rxc__ld_map(ld, m, keys, "a finding")) continue;
     const char *what = "a finding";
@@ -680,6 +749,7 @@ static void read_findings(pb *b) {
     const rxc__ynode *act = rxc__ld_get(ld, m, "action", 0, what);
     if (act) f->action = rxc__ld_text_keep(ld, act, "action");
     read_source_ref(b, m, f->id, &f->source);
+    read_dating(b, m, what, &f->version, &f->window);
   }
 }
 
@@ -819,7 +889,8 @@ static void read_expect(pb *b, const rxc__ynode *e, rxc__test_case *t) {
 }
 
 static void read_tests(pb *b) {
-  static const char *const keys[] = {"name", "record", "expect", NULL};
+  static const char *const keys[] = {"name", "record", "as_of", "expect",
+                                     NULL};
   rxc__ld *ld = b->ld;
   rxc__pack *p = b->p;
   size_t n = b->tests.n;
@@ -853,6 +924,8 @@ static void read_tests(pb *b) {
         t->values[t->nkeys++] = val;
       }
     }
+    const rxc__ynode *asof = rxc__ld_get(ld, m, "as_of", 0, what);
+    if (asof) (void)rxc__ld_date(ld, asof, "as_of", &t->as_of);
     const rxc__ynode *e = rxc__ld_get(ld, m, "expect", 0, what);
     if (e) read_expect(b, e, t);
   }
@@ -890,10 +963,22 @@ static int cmp_pair(const void *x, const void *y) {
 /* Overlapping pairs reported at most; a pack with more is hopeless. */
 enum { MAX_OVERLAPS = 1000 };
 
+/* The days both rules are in force: [*from, *until], empty when
+ * *from > *until. */
+static void common_days(const rxc__regrule *a, const rxc__regrule *b,
+                        long *from, long *until) {
+  *from = a->window.from > b->window.from ? a->window.from : b->window.from;
+  *until =
+      a->window.until < b->window.until ? a->window.until : b->window.until;
+}
+
 static int overlaps(const rxc__regrule *a, const rxc__regrule *b) {
   if (a->formulation >= 0 && b->formulation >= 0 &&
       a->formulation != b->formulation)
     return 0;
+  long from, until;
+  common_days(a, b, &from, &until);
+  if (from > until) return 0; /* never in force on the same day */
   int lo = a->age_min > b->age_min ? a->age_min : b->age_min;
   int ahi = a->age_max < 0 ? 1000 : a->age_max;
   int bhi = b->age_max < 0 ? 1000 : b->age_max;
@@ -912,20 +997,30 @@ static void report_overlap(pb *b, const opair *o) {
   int ahi = a->age_max < 0 ? 1000 : a->age_max;
   int chi = c->age_max < 0 ? 1000 : c->age_max;
   int hi = ahi < chi ? ahi : chi;
-  char ages[64], where[300];
+  char ages[64], where[300], days[160] = "", d1[64], d2[64];
   if (lo <= 0 && hi == 1000)
     snprintf(ages, sizeof ages, "any age");
   else if (hi == 1000)
     snprintf(ages, sizeof ages, "age %d+", lo);
   else
     snprintf(ages, sizeof ages, "age %d-%d", lo < 0 ? 0 : lo, hi);
+  long from, until;
+  common_days(a, c, &from, &until);
+  day_text(from, d1, sizeof d1);
+  day_text(until, d2, sizeof d2);
+  if (from > 0 && until < RXC__DAY_MAX)
+    snprintf(days, sizeof days, ", %s to %s", d1, d2);
+  else if (from > 0)
+    snprintf(days, sizeof days, ", from %s", d1);
+  else if (until < RXC__DAY_MAX)
+    snprintf(days, sizeof days, ", until %s", d2);
   rxc__ld_error(
       b->ld, cn,
       "regulatory rule '%s' overlaps rule '%s' (%s): both can decide %s, "
-      "%s, %s, %s",
+      "%s, %s, %s%s",
       c->id, a->id, rxc__ld_where(an, cn->doc, where, sizeof where), o->jur,
       p->indications[o->ind].id,
-      f >= 0 ? p->formulations[f].id : "any formulation", ages);
+      f >= 0 ? p->formulations[f].id : "any formulation", ages, days);
 }
 
 static void check_overlaps(pb *b) {
@@ -1008,6 +1103,95 @@ static int cmp_str(const void *x, const void *y) {
   return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+static int cmp_long(const void *x, const void *y) {
+  long a = *(const long *)x, b = *(const long *)y;
+  return a < b ? -1 : a > b;
+}
+
+static int leap_year(long y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* The day after `day` (both rxc__day numbers). */
+static long next_day(long day) {
+  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  long y = day / 10000, m = day / 100 % 100, d = day % 100;
+  long last = mdays[m - 1] + (m == 2 && leap_year(y));
+  if (d < last) return day + 1;
+  if (m < 12) return y * 10000 + (m + 1) * 100 + 1;
+  return (y + 1) * 10000 + 101;
+}
+
+/* "approved for <label> in: AU, CA, ..." over the approved rules of
+ * indication i in force on `day` (0: all of them), or NULL when there is
+ * none. v has room for every jurisdiction of every rule. */
+static const char *approved_text(pb *b, size_t i, long day, const char **v) {
+  rxc__pack *p = b->p;
+  const rxc__indication *ind = &p->indications[i];
+  size_t k = 0;
+  for (size_t r = 0; r < p->nregrules; r++) {
+    const rxc__regrule *rr = &p->regrules[r];
+    if (rr->status != RXC_V_APPROVED || !rxc__in_force(&rr->window, day))
+      continue;
+    int has = 0;
+    for (size_t q = 0; q < rr->nind; q++) has |= rr->indications[q] == i;
+    if (!has) continue;
+    for (size_t j = 0; j < rr->njur; j++) v[k++] = rr->jurisdictions[j];
+  }
+  if (!k || !ind->label) return NULL;
+  qsort(v, k, sizeof *v, cmp_str);
+  sbuf sb = {0};
+  sb_puts(&sb, "approved for ");
+  sb_puts(&sb, ind->label);
+  sb_puts(&sb, " in: ");
+  for (size_t j = 0; j < k; j++) {
+    if (j && !strcmp(v[j], v[j - 1])) continue;
+    if (j) sb_puts(&sb, ", ");
+    sb_puts(&sb, v[j]);
+  }
+  return sb_keep(b->ld, &sb);
+}
+
+static int same_text(const char *a, const char *b) {
+  return a == b || (a && b && !strcmp(a, b));
+}
+
+/* When approvals of indication i have windows, the "approved in" text
+ * changes on the days a window opens or closes: one period per stretch
+ * of days with the same text. */
+static void approved_periods(pb *b, size_t i, const char **v, long *starts) {
+  rxc__ld *ld = b->ld;
+  rxc__pack *p = b->p;
+  rxc__indication *ind = &p->indications[i];
+  size_t n = 0;
+  for (size_t r = 0; r < p->nregrules; r++) {
+    const rxc__regrule *rr = &p->regrules[r];
+    if (rr->status != RXC_V_APPROVED) continue;
+    int has = 0;
+    for (size_t q = 0; q < rr->nind; q++) has |= rr->indications[q] == i;
+    if (!has) continue;
+    if (rr->window.from > 0) starts[n++] = rr->window.from;
+    if (rr->window.until < RXC__DAY_MAX)
+      starts[n++] = next_day(rr->window.until);
+  }
+  if (!n) return;
+  qsort(starts, n, sizeof *starts, cmp_long);
+  ind->periods = alloc_n(ld, ld->arena, n + 1, sizeof *ind->periods);
+  if (!ind->periods) return;
+  /* Before the first start: day 1 stands for every earlier day. */
+  ind->periods[0].from = 0;
+  ind->periods[0].approved_in = approved_text(b, i, 1, v);
+  size_t k = 1;
+  for (size_t j = 0; j < n && !ld->oom; j++) {
+    if (j && starts[j] == starts[j - 1]) continue;
+    const char *t = approved_text(b, i, starts[j], v);
+    if (same_text(t, ind->periods[k - 1].approved_in)) continue;
+    ind->periods[k].from = starts[j];
+    ind->periods[k++].approved_in = t;
+  }
+  ind->nperiods = k;
+}
+
 static void approved_in(pb *b) {
   rxc__ld *ld = b->ld;
   rxc__pack *p = b->p;
@@ -1015,34 +1199,18 @@ static void approved_in(pb *b) {
   for (size_t r = 0; r < p->nregrules; r++) total += p->regrules[r].njur;
   if (!total) return;
   const char **v = rxc__malloc(total * sizeof *v);
-  if (!v) {
+  long *starts = rxc__malloc(2 * p->nregrules * sizeof *starts);
+  if (!v || !starts) {
     ld->oom = 1;
+    rxc__free(v);
+    rxc__free(starts);
     return;
   }
   for (size_t i = 0; i < p->nindications && !ld->oom; i++) {
-    rxc__indication *ind = &p->indications[i];
-    size_t k = 0;
-    for (size_t r = 0; r < p->nregrules; r++) {
-      const rxc__regrule *rr = &p->regrules[r];
-      if (rr->status != RXC_V_APPROVED) continue;
-      int has = 0;
-      for (size_t q = 0; q < rr->nind; q++) has |= rr->indications[q] == i;
-      if (!has) continue;
-      for (size_t j = 0; j < rr->njur; j++) v[k++] = rr->jurisdictions[j];
-    }
-    if (!k || !ind->label) continue;
-    qsort(v, k, sizeof *v, cmp_str);
-    sbuf sb = {0};
-    sb_puts(&sb, "approved for ");
-    sb_puts(&sb, ind->label);
-    sb_puts(&sb, " in: ");
-    for (size_t j = 0; j < k; j++) {
-      if (j && !strcmp(v[j], v[j - 1])) continue;
-      if (j) sb_puts(&sb, ", ");
-      sb_puts(&sb, v[j]);
-    }
-    ind->approved_in = sb_keep(ld, &sb);
+    p->indications[i].approved_in = approved_text(b, i, 0, v);
+    if (!ld->oom) approved_periods(b, i, v, starts);
   }
+  rxc__free(starts);
   rxc__free(v);
 }
 
@@ -1116,6 +1284,12 @@ static void rule_infos(pb *b) {
       info->severity = rxc__severity_names[f->severity];
       src = f->source;
     }
+    const rxc__window *w = is_reg ? &p->regrules[i].window
+                                  : &p->findings[i - p->nregrules].window;
+    info->version =
+        is_reg ? p->regrules[i].version : p->findings[i - p->nregrules].version;
+    info->valid_from = day_date(w->from);
+    info->valid_until = day_date(w->until);
     info->pack = p->info.name;
     if (src < p->nsources) {
       info->source = p->sources[src].id;

@@ -3,7 +3,8 @@
  *
  * Each case's record goes through the same path as a row of an export: a
  * schema is built from the case's keys, the builder normalises the values,
- * and the checker checks the record against the whole ruleset. The outcome
+ * and the checker checks the record against the whole ruleset (on the
+ * case's `as_of` date when it gives one, else on the record's). The outcome
  * is compared with the expectations the case gives; a failure says what
  * was expected and what came out.
  */
@@ -117,6 +118,8 @@ static rxc_status run_case(rxc_checker *chk, const rxc__test_case *tc,
     goto done;
   }
   const rxc_result *res;
+  /* A case's as_of (year 0 when absent: the record's own rx_date). */
+  rxc_checker_set_as_of(chk, tc->as_of);
   if ((st = rxc_checker_check(chk, rec, &res)) != RXC_OK) goto done;
 
   if (tc->status && strcmp(tc->status, rxc_verdict_name(res->status)) != 0) {

@@ -305,7 +305,8 @@ int rxc__ld_number(rxc__ld *ld, const rxc__ynode *n, const char *key,
 
 static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
-int rxc__ld_date(rxc__ld *ld, const rxc__ynode *n, const char *key) {
+int rxc__ld_date(rxc__ld *ld, const rxc__ynode *n, const char *key,
+                 rxc_date *out) {
   const char *s = rxc__ld_text(ld, n, key);
   if (!s) return 0;
   static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -319,6 +320,7 @@ int rxc__ld_date(rxc__ld *ld, const rxc__ynode *n, const char *key) {
     int d = (s[8] - '0') * 10 + (s[9] - '0');
     ok = y >= 1 && m >= 1 && m <= 12 && d >= 1 &&
          d <= mdays[m - 1] + (m == 2 && leap(y));
+    if (ok && out) *out = (rxc_date){y, m, d};
   }
   if (!ok)
     rxc__ld_error(ld, n, "invalid date '%s' for '%s' (expected YYYY-MM-DD)", s,

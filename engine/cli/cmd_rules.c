@@ -24,7 +24,13 @@ static const char rules_help[] =
     "  --rules DIR       rule packs to use instead of the built-in ones\n"
     "  --jurisdictions   list: print only the jurisdictions the packs cover,\n"
     "                    one per line (for scripts and shell completion)\n"
+    "  --as-of DATE      list: only the rules in force on DATE (YYYY-MM-DD),\n"
+    "                    those a record of that date is checked against\n"
     "  -h, --help        show this help\n"
+    "\n"
+    "list prints one line per rule: id, kind, severity, summary, and the\n"
+    "days it is in force when its valid_from or valid_until limits them;\n"
+    "show also prints the rule's version and those days.\n"
     "\n"
     "diff prints one line per rule that differs, grouped: 'added ID PACK',\n"
     "'removed ID PACK', 'changed ID PACK' (the rule's YAML text differs),\n"
@@ -73,7 +79,23 @@ static int list_jurisdictions(const rxc_ruleset *rs) {
   return EXIT_OK;
 }
 
-static int list(const char *dir, int jurisdictions) {
+/* The days a rule is in force: "from 2005-10-11", "until 2005-10-10",
+ * "2008-02-01 to 2014-06-30", or "" when it is in force every day. */
+static const char *window_text(const rxc_rule_info *r, char *buf, size_t n) {
+  rxc_date f = r->valid_from, u = r->valid_until;
+  if (f.year && u.year)
+    snprintf(buf, n, "%04d-%02d-%02d to %04d-%02d-%02d", f.year,
+             f.month, f.day, u.year, u.month, u.day);
+  else if (f.year)
+    snprintf(buf, n, "from %04d-%02d-%02d", f.year, f.month, f.day);
+  else if (u.year)
+    snprintf(buf, n, "until %04d-%02d-%02d", u.year, u.month, u.day);
+  else
+    buf[0] = '\0';
+  return buf;
+}
+
+static int list(const char *dir, int jurisdictions, rxc_date as_of) {
   rxc_ruleset *rs = NULL;
   if (cli_load_rules(dir, &rs) != EXIT_OK) return EXIT_USAGE;
   if (jurisdictions) {
@@ -83,8 +105,12 @@ static int list(const char *dir, int jurisdictions) {
   }
   for (size_t i = 0; i < rxc_ruleset_nrules(rs); i++) {
     const rxc_rule_info *r = rxc_ruleset_rule(rs, i);
-    printf("%-34s %-14s %-16s %s\n", r->id, r->kind,
-           r->severity ? r->severity : "-", r->summary ? r->summary : "");
+    if (!rxc_rule_in_force(r, as_of)) continue; /* year 0: every rule */
+    char win[80];
+    window_text(r, win, sizeof win);
+    printf("%-34s %-14s %-16s %s%s%s%s\n", r->id, r->kind,
+           r->severity ? r->severity : "-", r->summary ? r->summary : "",
+           win[0] ? " (valid " : "", win, win[0] ? ")" : "");
   }
   rxc_ruleset_free(rs);
   return EXIT_OK;
@@ -104,6 +130,9 @@ static int show(const char *dir, const char *id) {
     printf("kind:     %s\n", r->kind);
     if (r->severity) printf("severity: %s\n", r->severity);
     if (r->summary) printf("summary:  %s\n", r->summary);
+    if (r->version) printf("version:  %s\n", r->version);
+    char win[80];
+    if (window_text(r, win, sizeof win)[0]) printf("valid:    %s\n", win);
     printf("source:   %s: %s\n", r->source, r->citation ? r->citation : "");
     if (r->url) printf("url:      %s\n", r->url);
     printf("defined:  %s:%lu\n\n", r->file, r->line);
@@ -239,10 +268,13 @@ int cmd_rules(int argc, char **argv) {
   static const struct option longopts[] = {
       {"rules", required_argument, NULL, 'r'},
       {"jurisdictions", no_argument, NULL, 'J'},
+      {"as-of", required_argument, NULL, 'a'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *dir = NULL;
   int jurisdictions = 0;
+  const char *as_of_text = NULL;
+  rxc_date as_of = {0, 0, 0};
   optind = 0; /* 0, not 1: a full reset of glibc getopt */
   opterr = 0;
   int c;
@@ -250,6 +282,15 @@ int cmd_rules(int argc, char **argv) {
     switch (c) {
       case 'r': dir = optarg; break;
       case 'J': jurisdictions = 1; break;
+      case 'a':
+        as_of_text = optarg;
+        if (!rxc_date_parse(optarg, strlen(optarg), &as_of) ||
+            strlen(optarg) != 10)
+          return cli_usage("rules",
+                           "invalid date '%s' for --as-of (expected "
+                           "YYYY-MM-DD, a real calendar date)",
+                           optarg);
+        break;
       case 'h': fputs(rules_help, stdout); return EXIT_OK;
       case ':':
         return cli_usage("rules", "option '%s' needs a value", argv[optind - 1]);
@@ -264,6 +305,12 @@ int cmd_rules(int argc, char **argv) {
   int rest = argc - optind;
   if (jurisdictions && strcmp(sub, "list") != 0)
     return cli_usage("rules", "--jurisdictions goes with list only");
+  if (as_of_text && strcmp(sub, "list") != 0)
+    return cli_usage("rules", "--as-of goes with list only");
+  if (as_of_text && jurisdictions)
+    return cli_usage("rules",
+                     "--as-of and --jurisdictions do not go together (the "
+                     "covered jurisdictions do not change with the date)");
   if (strcmp(sub, "lint") == 0 || strcmp(sub, "test") == 0) {
     if (rest > 1) return cli_usage("rules", "%s takes at most one PATH", sub);
     if (rest == 1) {
@@ -274,7 +321,7 @@ int cmd_rules(int argc, char **argv) {
   }
   if (strcmp(sub, "list") == 0) {
     if (rest) return cli_usage("rules", "list takes no arguments");
-    return list(dir, jurisdictions);
+    return list(dir, jurisdictions, as_of);
   }
   if (strcmp(sub, "diff") == 0) {
     if (rest != 2) return cli_usage("rules", "diff takes two directories: OLD NEW");

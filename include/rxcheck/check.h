@@ -68,6 +68,7 @@ typedef struct rxc_indication_result {
   size_t nreasons;
   const char *reasons[RXC_MAX_REASONS];
   const char *rule;      /* regulatory rule id, or NULL */
+  const char *rule_version; /* that rule's version, or NULL without a rule */
   const char *source;    /* source id behind it, or NULL */
   const char *citation;  /* that source's citation, or NULL */
 } rxc_indication_result;
@@ -77,6 +78,9 @@ struct rxc_suppressions;
 
 typedef struct rxc_finding {
   const char *rule;
+  /* The version of the rule that fired (its `version:`, else the pack's);
+   * NULL for findings no rule stands behind ("rxcheck-match-limit"). */
+  const char *rule_version;
   rxc_severity severity;
   const char *kind;    /* "interaction", "dose", "age", "boxed-warning" ... */
   const char *message;
@@ -120,6 +124,11 @@ typedef struct rxc_result {
   const char *formulation;   /* "immediate-release" / "extended-release" */
   const char *jurisdiction;  /* NULL when unknown */
   int age;                   /* -1 when unknown */
+  /* The date the record was checked on: the checker's as-of date
+   * (rxc_checker_set_as_of) when set, else the record's rx_date. Only the
+   * rules in force on it took part. Set for every record, out of scope
+   * too; year 0 when neither was known (then every rule took part). */
+  rxc_date as_of;
   size_t nindications;
   const rxc_indication_result *indications;
   size_t nfindings;
@@ -152,9 +161,17 @@ RXC_API void rxc_checker_set_explain(rxc_checker *c, int on);
  * alive until the checker is freed or they are replaced. Cannot fail. */
 RXC_API void rxc_checker_set_suppressions(rxc_checker *c,
                                           const struct rxc_suppressions *s);
-/* Checks one record. Pure with respect to the ruleset and record: the same
- * inputs give the same result. RXC_ENOMEM is the only failure. *out points
- * into the checker: valid until the next rxc_checker_check on the same
+/* Sets the date every record is checked on ("as of"), whatever its
+ * rx_date; year 0 (the default) checks each record on its own rx_date,
+ * which is the run date when the record has none. A rule takes part only
+ * on the days it is in force (`valid_from`, `valid_until`); one that is
+ * not is skipped as if the pack did not have it. Not validated: give a
+ * real calendar date (rxc_date_parse). Cannot fail; same thread rule as
+ * the checker. */
+RXC_API void rxc_checker_set_as_of(rxc_checker *c, rxc_date d);
+/* Checks one record. Pure with respect to the ruleset, the record and the
+ * checker's settings: the same inputs give the same result. RXC_ENOMEM is
+ * the only failure. *out points into the checker: valid until the next rxc_checker_check on the same
  * checker or rxc_checker_free, whichever comes first; its strings belong
  * to the ruleset or the checker, and a finding's `matched` points into
  * the record's fields (valid only while they are). Never free them. Not thread-safe on one checker; use one per thread. */

@@ -106,7 +106,16 @@ typedef struct rxc_rule_info {
   const char *file;     /* where the rule is written */
   unsigned long line;
   const char *text;     /* the rule's YAML text as written */
+  const char *version;  /* the rule's `version:`, else the pack's version */
+  /* The days the rule is in force, both inclusive (`valid_from:` and
+   * `valid_until:`); year 0 when that end is open. */
+  rxc_date valid_from, valid_until;
 } rxc_rule_info;
+
+/* 1 when rule r is in force on day d: valid_from <= d <= valid_until, an
+ * open end (year 0) holding for every day. A d of year 0 means "any date"
+ * and gives 1. r NULL gives 0. Pure: thread-safe. */
+RXC_API int rxc_rule_in_force(const rxc_rule_info *r, rxc_date d);
 
 /* The number of rules of all packs (0 for NULL), and rule i, pack after
  * pack in pack order (NULL when out of range). The info and its strings

@@ -1,9 +1,10 @@
 /*
  * test_rules_load.c - the rule loader: one test per class of error, each
- * asserting the file, line, column and message it reports, and the valid
- * mini pack (tests/packs/mini) loaded into the expected model: counts, ids,
- * approved_in texts, rule infos, test cases, and a hash that is stable and
- * changes with any byte.
+ * asserting the file, line, column and message it reports (rule windows
+ * and versions included, and the overlap check with and without shared
+ * days), and the valid mini pack (tests/packs/mini) loaded into the
+ * expected model: counts, ids, approved_in texts, rule infos, test cases,
+ * and a hash that is stable and changes with any byte.
  *
  * Most error tests load two files: a.yaml, a small valid pack, and b.yaml,
  * the snippet under test (list sections of both are concatenated), so that
@@ -864,6 +865,293 @@ static void test_overlapping_regulatory_rules(void **state) {
   assert_int_equal(D.n, 3);
 }
 
+/* ---- rule windows (valid_from, valid_until) and versions ------------------ */
+
+static void test_window_bad_dates(void **state) {
+  (void)state;
+  load2(
+      "regulatory:\n"
+      "  - id: r1\n"
+      "    jurisdiction: US\n"
+      "    indication: mdd\n"
+      "    status: approved\n"
+      "    valid_from: 2005-02-30\n" /* line 6, col 17 */
+      "    valid_until: 2005/10/10\n" /* line 7, col 18 */
+      "    reason: r\n"
+      "    source: S1\n"
+      "findings:\n"
+      "  - id: f1\n"
+      "    kind: dose\n"
+      "    severity: major\n"
+      "    when: {age: {min: 1}}\n"
+      "    message: m\n"
+      "    valid_until: 2024-13-01\n" /* line 16, col 18 */
+      "    source: S1\n");
+  expect_at("b.yaml", 6, 17,
+            "invalid date '2005-02-30' for 'valid_from' (expected "
+            "YYYY-MM-DD)");
+  expect_at("b.yaml", 7, 18,
+            "invalid date '2005/10/10' for 'valid_until' (expected "
+            "YYYY-MM-DD)");
+  expect_at("b.yaml", 16, 18,
+            "invalid date '2024-13-01' for 'valid_until' (expected "
+            "YYYY-MM-DD)");
+  assert_int_equal(D.n, 3);
+}
+
+static void test_window_ending_before_it_starts(void **state) {
+  (void)state;
+  load2(
+      "regulatory:\n"
+      "  - id: r1\n"
+      "    jurisdiction: US\n"
+      "    indication: mdd\n"
+      "    status: approved\n"
+      "    valid_from: 2005-10-11\n"
+      "    valid_until: 2005-10-10\n" /* line 7, col 18 */
+      "    reason: r\n"
+      "    source: S1\n"
+      "  - id: r2\n" /* one day: valid */
+      "    jurisdiction: GB\n"
+      "    indication: mdd\n"
+      "    status: approved\n"
+      "    valid_from: 2005-10-11\n"
+      "    valid_until: 2005-10-11\n"
+      "    reason: r\n"
+      "    source: S1\n"
+      "findings:\n"
+      "  - id: f1\n"
+      "    kind: dose\n"
+      "    severity: major\n"
+      "    when: {}\n"
+      "    message: m\n"
+      "    valid_until: 2020-01-01\n"
+      "    valid_from: 2021-01-01\n"
+      "    source: S1\n");
+  expect_at("b.yaml", 7, 18,
+            "'valid_until' 2005-10-10 is before 'valid_from' 2005-10-11: the "
+            "rule would never be in force");
+  /* Reported at valid_until wherever it is written (line 24, col 18). */
+  expect_at("b.yaml", 24, 18,
+            "'valid_until' 2020-01-01 is before 'valid_from' 2021-01-01");
+  assert_int_equal(D.n, 2);
+}
+
+static void test_window_keys_have_hints(void **state) {
+  (void)state;
+  load2(
+      "regulatory:\n"
+      "  - id: r1\n"
+      "    jurisdiction: US\n"
+      "    indication: mdd\n"
+      "    status: approved\n"
+      "    valid_form: 2005-10-11\n" /* line 6, col 5 */
+      "    reason: r\n"
+      "    source: S1\n"
+      "findings:\n"
+      "  - id: f1\n"
+      "    kind: dose\n"
+      "    severity: major\n"
+      "    when: {}\n"
+      "    message: m\n"
+      "    vresion: '2'\n" /* line 15, col 5 */
+      "    source: S1\n"
+      "tests:\n"
+      "  - name: t1\n"
+      "    as_off: 2005-10-11\n" /* line 19, col 5 */
+      "    record: {drug_name: drugex}\n");
+  expect_at("b.yaml", 6, 5,
+            "unknown key 'valid_form' in a regulatory rule (did you mean "
+            "'valid_from'?)");
+  expect_at("b.yaml", 15, 5,
+            "unknown key 'vresion' in a finding (did you mean 'version'?)");
+  expect_at("b.yaml", 19, 5,
+            "unknown key 'as_off' in a test (did you mean 'as_of'?)");
+  assert_int_equal(D.n, 3);
+}
+
+static void test_bad_rule_version_and_test_date(void **state) {
+  (void)state;
+  load2(
+      "regulatory:\n"
+      "  - id: r1\n"
+      "    jurisdiction: US\n"
+      "    indication: mdd\n"
+      "    status: approved\n"
+      "    version: 'two words'\n" /* line 6, col 14 */
+      "    reason: r\n"
+      "    source: S1\n"
+      "findings:\n"
+      "  - id: f1\n"
+      "    kind: dose\n"
+      "    severity: major\n"
+      "    when: {}\n"
+      "    message: m\n"
+      "    version: ''\n" /* line 15, col 14 */
+      "    source: S1\n"
+      "tests:\n"
+      "  - name: t1\n"
+      "    as_of: 2005-10-32\n" /* line 19, col 12 */
+      "    record: {drug_name: drugex}\n");
+  expect_at("b.yaml", 6, 14, "invalid version 'two words' (expected letters");
+  expect_at("b.yaml", 15, 14, "invalid version '' (expected letters");
+  expect_at("b.yaml", 19, 12, "invalid date '2005-10-32' for 'as_of'");
+  assert_int_equal(D.n, 3);
+}
+
+static void test_windows_that_share_no_day_do_not_overlap(void **state) {
+  (void)state;
+  const char b[] =
+      "regulatory:\n"
+      "  - id: mdd-before\n"
+      "    jurisdiction: US\n"
+      "    indication: mdd\n"
+      "    status: off-label\n"
+      "    valid_until: 2005-10-10\n"
+      "    reason: r\n"
+      "    source: S1\n"
+      "  - id: mdd-from\n"
+      "    jurisdiction: US\n"
+      "    indication: mdd\n"
+      "    status: approved\n"
+      "    valid_from: 2005-10-11\n"
+      "    valid_until: 2010-12-31\n"
+      "    reason: r\n"
+      "    source: S1\n"
+      "  - id: mdd-after\n"
+      "    jurisdiction: [US, GB]\n"
+      "    indication: mdd\n"
+      "    status: unknown\n"
+      "    valid_from: 2011-01-01\n"
+      "    reason: r\n"
+      "    source: S1\n"
+      "  - id: gb-mdd-xr-before\n" /* shares GB with mdd-after, but */
+      "    jurisdiction: GB\n"        /* no day */
+      "    indication: mdd\n"
+      "    formulation: xr\n"
+      "    status: unknown\n"
+      "    valid_until: 2010-12-31\n"
+      "    reason: r\n"
+      "    source: S1\n";
+  rxc_rule_file f[2] = {{"b.yaml", b, sizeof b - 1},
+                        {"a.yaml", BASE, sizeof BASE - 1}};
+  rxc_ruleset *rs = NULL;
+  rxc_status st = load_n(f, 2, &rs);
+  if (st != RXC_OK) dump();
+  assert_int_equal(st, RXC_OK);
+  assert_int_equal(D.n, 0);
+  rxc_ruleset_free(rs);
+}
+
+static void test_windows_that_share_days_overlap(void **state) {
+  (void)state;
+  load2(
+      "regulatory:\n"
+      "  - id: mdd-old\n" /* line 2 */
+      "    jurisdiction: US\n"
+      "    indication: mdd\n"
+      "    status: off-label\n"
+      "    valid_until: 2006-12-31\n"
+      "    reason: r\n"
+      "    source: S1\n"
+      "  - id: mdd-new\n" /* line 9, col 5 */
+      "    jurisdiction: US\n"
+      "    indication: mdd\n"
+      "    formulation: ir\n"
+      "    status: approved\n"
+      "    valid_from: 2005-10-11\n"
+      "    reason: r\n"
+      "    source: S1\n"
+      "  - id: ocd-dated\n" /* line 17, col 5: a.yaml's us1 has no window */
+      "    jurisdiction: US\n"
+      "    indication: ocd\n"
+      "    age: {min: 18}\n"
+      "    status: approved\n"
+      "    valid_from: 2005-10-11\n"
+      "    reason: r\n"
+      "    source: S1\n"
+      "  - id: ocd-once\n" /* line 25, col 5: one day, inside us1's */
+      "    jurisdiction: GB\n"
+      "    indication: ocd\n"
+      "    status: approved\n"
+      "    valid_from: 2001-02-03\n"
+      "    valid_until: 2001-02-03\n"
+      "    reason: r\n"
+      "    source: S1\n");
+  expect_at("b.yaml", 9, 5,
+            "regulatory rule 'mdd-new' overlaps rule 'mdd-old' (line 2): both "
+            "can decide US, mdd, ir, any age, 2005-10-11 to 2006-12-31");
+  expect_at("b.yaml", 17, 5,
+            "regulatory rule 'ocd-dated' overlaps rule 'us1' (a.yaml:18): "
+            "both can decide US, ocd, any formulation, age 18+, from "
+            "2005-10-11");
+  expect_at("b.yaml", 25, 5,
+            "regulatory rule 'ocd-once' overlaps rule 'gb1' (a.yaml:19): "
+            "both can decide GB, ocd, any formulation, any age, 2001-02-03 "
+            "to 2001-02-03");
+  assert_int_equal(D.n, 3);
+}
+
+static void test_rule_infos_carry_version_and_window(void **state) {
+  (void)state;
+  const char b[] =
+      "regulatory:\n"
+      "  - id: mdd-dated\n"
+      "    jurisdiction: US\n"
+      "    indication: mdd\n"
+      "    status: approved\n"
+      "    version: 2024-01\n" /* a plain scalar, taken as text */
+      "    valid_from: 2005-10-11\n"
+      "    valid_until: 2010-02-28\n"
+      "    reason: r\n"
+      "    source: S1\n"
+      "findings:\n"
+      "  - id: f-until\n"
+      "    kind: dose\n"
+      "    severity: major\n"
+      "    when: {}\n"
+      "    message: m\n"
+      "    version: 2\n"
+      "    valid_until: 2004-02-29\n"
+      "    source: S1\n";
+  rxc_rule_file f[2] = {{"b.yaml", b, sizeof b - 1},
+                        {"a.yaml", BASE, sizeof BASE - 1}};
+  rxc_ruleset *rs = NULL;
+  rxc_status st = load_n(f, 2, &rs);
+  if (st != RXC_OK) dump();
+  assert_int_equal(st, RXC_OK);
+  /* a.yaml's rules: the pack's version, no window. */
+  const rxc_rule_info *us1 = rxc_ruleset_find_rule(rs, "us1");
+  assert_non_null(us1);
+  assert_string_equal(us1->version, "1");
+  assert_int_equal(us1->valid_from.year, 0);
+  assert_int_equal(us1->valid_until.year, 0);
+  const rxc_rule_info *r = rxc_ruleset_find_rule(rs, "mdd-dated");
+  assert_non_null(r);
+  assert_string_equal(r->version, "2024-01");
+  assert_int_equal(r->valid_from.year, 2005);
+  assert_int_equal(r->valid_from.month, 10);
+  assert_int_equal(r->valid_from.day, 11);
+  assert_int_equal(r->valid_until.year, 2010);
+  assert_int_equal(r->valid_until.month, 2);
+  assert_int_equal(r->valid_until.day, 28);
+  const rxc_rule_info *fr = rxc_ruleset_find_rule(rs, "f-until");
+  assert_non_null(fr);
+  assert_string_equal(fr->version, "2");
+  assert_int_equal(fr->valid_from.year, 0);
+  assert_int_equal(fr->valid_until.year, 2004);
+  assert_int_equal(fr->valid_until.month, 2);
+  assert_int_equal(fr->valid_until.day, 29);
+  /* The model keeps the same window as day numbers. */
+  const rxc__pack *p = &rs->packs[0];
+  assert_int_equal(p->regrules[0].window.from, 0);
+  assert_int_equal(p->regrules[0].window.until, RXC__DAY_MAX);
+  assert_int_equal(p->regrules[2].window.from, 20051011);
+  assert_int_equal(p->regrules[2].window.until, 20100228);
+  assert_int_equal(p->findings[0].window.until, 20040229);
+  rxc_ruleset_free(rs);
+}
+
 /* ---- the whole ruleset is refused; every error is reported --------------- */
 
 static void test_all_errors_are_reported_and_nothing_is_kept(void **state) {
@@ -1223,6 +1511,13 @@ int main(void) {
       cmocka_unit_test(test_covered_jurisdiction_without_rule),
       cmocka_unit_test(test_invalid_jurisdiction_code),
       cmocka_unit_test(test_overlapping_regulatory_rules),
+      cmocka_unit_test(test_window_bad_dates),
+      cmocka_unit_test(test_window_ending_before_it_starts),
+      cmocka_unit_test(test_window_keys_have_hints),
+      cmocka_unit_test(test_bad_rule_version_and_test_date),
+      cmocka_unit_test(test_windows_that_share_no_day_do_not_overlap),
+      cmocka_unit_test(test_windows_that_share_days_overlap),
+      cmocka_unit_test(test_rule_infos_carry_version_and_window),
       cmocka_unit_test(test_all_errors_are_reported_and_nothing_is_kept),
       cmocka_unit_test(test_allocation_failures_leak_nothing),
       cmocka_unit_test(test_mini_pack_model),

@@ -9,10 +9,10 @@
 # Both are asked of the rxcheck being completed, with the --rules DIR of the
 # command line when there is one.
 
-_rxcheck_opts_batch='--rules --format --out --rejects --summary --country --fail-on --only-in-scope --explain --jobs --map --max-field --layout --diagnoses --patients --join --help'
+_rxcheck_opts_batch='--rules --format --out --output --report --suppress --as-of --rejects --summary --country --fail-on --only-in-scope --explain --jobs --map --max-field --layout --diagnoses --patients --join --help'
 _rxcheck_opts_query='--drug --code --form --dx --age --birth-date --date --country --comed --dose --json --explain --color --colour --fail-on --rules --help'
-_rxcheck_opts_validate='--map --country --rejects --summary --max-field --help'
-_rxcheck_opts_rules='--rules --jurisdictions --help'
+_rxcheck_opts_validate='--map --country --rejects --summary --max-field --no-header --header-from --columns --line-offset --help'
+_rxcheck_opts_rules='--rules --jurisdictions --as-of --help'
 
 # Runs the rxcheck being completed (the command word as typed, else the one
 # on PATH) with the --rules DIR given on the line, if any.
@@ -51,7 +51,8 @@ _rxcheck() {
     case $w in
       --rules|--format|--out|--rejects|--summary|--country|--fail-on|--jobs|\
       --map|--max-field|--drug|--code|--form|--dx|--age|--birth-date|--date|\
-      --comed|--dose|--color|--colour|--layout|--diagnoses|--patients|--join)
+      --comed|--dose|--color|--colour|--layout|--diagnoses|--patients|--join|\
+      --as-of|--output|--report|--suppress|--header-from|--columns|--line-offset)
         [[ ${COMP_WORDS[i + 1]} == "=" ]] && ((i++))
         ((i++))
         continue ;;
@@ -81,7 +82,7 @@ _rxcheck() {
       COMPREPLY=($(compgen -d -- "$cur"))
       return ;;
     --layout) COMPREPLY=($(compgen -W 'synthea omop mimic4' -- "$cur")); return ;;
-    --out|--rejects|--summary|--diagnoses|--patients)
+    --out|--rejects|--summary|--diagnoses|--patients|--report|--suppress|--header-from)
       compopt -o filenames 2>/dev/null
       COMPREPLY=($(compgen -f -- "$cur"))
       return ;;
@@ -90,7 +91,8 @@ _rxcheck() {
       compopt -o nospace 2>/dev/null
       COMPREPLY=($(compgen -W "$f" -S = -- "$cur"))
       return ;;
-    --jobs|--max-field|--drug|--code|--form|--dx|--age|--birth-date|--date|--comed|--dose|--join)
+    --jobs|--max-field|--drug|--code|--form|--dx|--age|--birth-date|--date|--comed|--dose|--join|\
+    --as-of|--output|--columns|--line-offset)
       return ;;
   esac
 

@@ -51,6 +51,10 @@ batch_opts=(
   '--diagnoses=[join a diagnoses table]:file:_files'
   '--patients=[join a patients table]:file:_files'
   '--join=[patient key column in every joined file]:column'
+  '*--output=[also write the results in FMT to FILE]:FMT=FILE'
+  '--report=[write an HTML summary report]:file:_files'
+  '--suppress=[apply the suppressions in FILE]:file:_files'
+  '--as-of=[evaluate with the rules in force on this date]:date (YYYY-MM-DD)'
   '(-h --help)'{-h,--help}'[show help]'
 )
 query_opts=(
@@ -78,11 +82,16 @@ validate_opts=(
   '--rejects=[write unreadable rows as line,column,reason]:file:_files'
   '--summary=[also write the summary as JSON]:file:_files'
   '--max-field=[longest field accepted]:bytes (K, M, G)'
+  '--no-header[the input has no header row]'
+  '--header-from=[with --no-header: column names from FILE'"'"'s first row]:file:_files'
+  '--columns=[with --no-header: the column names]:names (comma-separated)'
+  '--line-offset=[add N to every line number reported]:number'
   '(-h --help)'{-h,--help}'[show help]'
 )
 rules_opts=(
   '--rules=[rule packs to use instead of the built-in ones]:directory:_directories'
   '--jurisdictions[list: only the jurisdictions the packs cover]'
+  '--as-of=[list: only the rules in force on this date]:date (YYYY-MM-DD)'
   '(-h --help)'{-h,--help}'[show help]'
 )
 
