@@ -145,6 +145,8 @@ static void jsonl_indication(rxc_buf *b, const rxc_indication_result *ir) {
   }
   RXC__PUTS(b, "],\"rule\":");
   rxc__json_cstr(b, ir->rule);
+  RXC__PUTS(b, ",\"rule_version\":");
+  rxc__json_cstr(b, ir->rule_version);
   RXC__PUTS(b, ",\"source\":");
   rxc__json_cstr(b, ir->source);
   RXC__PUTS(b, "}");
@@ -153,6 +155,8 @@ static void jsonl_indication(rxc_buf *b, const rxc_indication_result *ir) {
 static void jsonl_finding(rxc_buf *b, const rxc_finding *f) {
   RXC__PUTS(b, "{\"rule\":");
   rxc__json_cstr(b, f->rule);
+  RXC__PUTS(b, ",\"rule_version\":");
+  rxc__json_cstr(b, f->rule_version);
   RXC__PUTS(b, ",\"severity\":");
   rxc__json_cstr(b, rxc_severity_name(f->severity));
   RXC__PUTS(b, ",\"kind\":");
@@ -261,6 +265,13 @@ static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
     rxc__json_key(b, "explain", 0);
     jsonl_explain(b, res);
   }
+  /* Provenance: the date the rules were taken on, the tool and the
+   * ruleset. No run time: the same input and rules give the same bytes. */
+  rxc__json_key(b, "as_of", 0);
+  rxc__json_date(b, res->as_of);
+  RXC__PUTS(b, ",\"tool\":{\"name\":\"rxcheck\",\"version\":");
+  rxc__json_cstr(b, rxc_version());
+  RXC__PUTS(b, "}");
   rxc__json_key(b, "ruleset", 0);
   rxc__json_ruleset(b, rs, res->pack);
 }

@@ -442,6 +442,7 @@ static int start_workers(pipeline *pl) {
     }
     rxc_checker_set_explain(w->checker, pl->o->explain);
     rxc_checker_set_suppressions(w->checker, pl->o->suppressions);
+    rxc_checker_set_as_of(w->checker, pl->o->as_of);
   }
   if (pl->jobs == 1) return 0;
   for (int i = 0; i < pl->jobs; i++) {

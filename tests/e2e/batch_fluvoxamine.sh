@@ -89,6 +89,7 @@ same() {
 pack=$(sed -n 's/^pack fluvoxamine \([^ ]* sha256:[0-9a-f]*\)$/\1/p' \
   "$WORK/version.out")
 PACK_VERSION=${pack%% *}
+TOOL_VERSION=$(sed -n 's/^rxcheck \([0-9][^ ]*\).*/\1/p' "$WORK/version.out" | head -1)
 PACK_HASH=${pack#* }
 if [ -z "$pack" ]; then
   echo "batch_fluvoxamine.sh: no 'pack fluvoxamine VERSION HASH' line in:"
@@ -119,6 +120,7 @@ fi
 
 # ---- full JSONL for the representative rows ----------------------------------
 sed -e "s|@PACK_HASH@|$PACK_HASH|g" -e "s|@PACK_VERSION@|$PACK_VERSION|g" \
+  -e "s|@TOOL_VERSION@|$TOOL_VERSION|g" \
   "$F/expected.jsonl" >"$WORK/expected.jsonl"
 run jsonl 0 "$F/sample8.csv"
 same jsonl "$WORK/expected.jsonl" "$WORK/jsonl.out"

@@ -97,6 +97,7 @@ pack_hash() {
 }
 if command -v sha256sum >/dev/null 2>&1; then
   HASH="sha256:$(pack_hash "$PACK")"
+  TOOL_VERSION=$("$RXCHECK" --version | sed -n 's/^rxcheck \([0-9][^ ]*\).*/\1/p' | head -1)
 else
   echo "batch_mini.sh: sha256sum not found; cannot compute the pack hash"
   exit 2
@@ -104,7 +105,8 @@ fi
 
 # expect NAME FILE - the expected file with the pack hash filled in.
 expect() {
-  sed "s|@PACK_HASH@|$HASH|g" "$F/$2" >"$WORK/$1.expected"
+  sed -e "s|@PACK_HASH@|$HASH|g" -e "s|@TOOL_VERSION@|$TOOL_VERSION|g" \
+    "$F/$2" >"$WORK/$1.expected"
 }
 
 # summary_keys JSON - the stable keys of a summary, one a line.
