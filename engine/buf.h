@@ -21,7 +21,9 @@ static inline void rxc__put(rxc_buf *b, const char *s, size_t n) {
 }
 
 /* Appends a string literal without measuring it at run time. */
-#define RXC__PUTS(b, lit) rxc__put((b), (lit), sizeof(lit) - 1)
+/* ("" lit) makes anything but a string literal a compile error: a pointer
+ * would give sizeof(char *) bytes. */
+#define RXC__PUTS(b, lit) rxc__put((b), "" lit, sizeof(lit) - 1)
 
 /* Appends v in decimal. */
 static inline void rxc__put_ulong(rxc_buf *b, unsigned long v) {

@@ -36,17 +36,24 @@ int batch_outputs_open(batch_output *o, size_t n, const rxc_ruleset *rs,
   for (size_t i = 0; i < n; i++) {
     const char *path = o[i].path && strcmp(o[i].path, "-") ? o[i].path : NULL;
     if (cli_out_open(&o[i].out, path) != 0) return -1;
-    if (o[i].fmt != RXC_FORMAT_SARIF) continue;
-    rxc_buf b = {0};
-    rxc_sarif_begin(&b, rs, run);
-    int rc = write_buf(&o[i], &b);
-    rxc_buf_free(&b);
-    if (rc) return -1;
+    o[i].rs = rs;
+    o[i].run = run;
   }
   return 0;
 }
 
+static int sarif_begin(batch_output *o) {
+  o->begun = 1;
+  rxc_buf b = {0};
+  rxc_sarif_begin(&b, o->rs, o->run);
+  int rc = write_buf(o, &b);
+  rxc_buf_free(&b);
+  return rc;
+}
+
 int batch_output_write(batch_output *o, const char *data, size_t n) {
+  if (o->fmt == RXC_FORMAT_SARIF && !o->begun && sarif_begin(o) != 0)
+    return -1;
   /* Each SARIF result starts with a comma; the first one's is dropped. */
   if (o->fmt == RXC_FORMAT_SARIF && !o->results && n && data[0] == ',') {
     data++;
@@ -64,6 +71,7 @@ int batch_outputs_close(batch_output *o, size_t n, int ok,
   for (size_t i = 0; i < n; i++) {
     int keep = ok;
     if (keep && o[i].fmt == RXC_FORMAT_SARIF) {
+      if (!o[i].begun && sarif_begin(&o[i]) != 0) keep = 0;
       rxc_buf b = {0};
       rxc_sarif_end(&b, rs, run, st, t, sup);
       if (write_buf(&o[i], &b) != 0) keep = 0;

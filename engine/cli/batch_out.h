@@ -14,12 +14,17 @@ typedef struct batch_output {
   const char *path; /* NULL or "-": standard output */
   cli_out out;
   int results;      /* SARIF: a result was written (later ones keep ",") */
+  int begun;        /* SARIF: the log's opening was written */
+  const rxc_ruleset *rs;
+  const rxc_run_info *run;
 } batch_output;
 
 /* Parses "FORMAT=FILE"; returns 0, or prints a usage error and returns
  * EXIT_USAGE. */
 int batch_output_parse(const char *spec, batch_output *o);
-/* Opens every output and writes the SARIF openings; 0 or -1 (printed). */
+/* Opens every output; 0 or -1 (printed). A SARIF log's opening is written
+ * with its first bytes, so a run that fails before any result (a missing
+ * header, say) leaves nothing half-written on standard output. */
 int batch_outputs_open(batch_output *o, size_t n, const rxc_ruleset *rs,
                        const rxc_run_info *run);
 /* Writes the bytes of one output; -1 on a write error. */

@@ -142,7 +142,7 @@ RXC_API unsigned long rxc_tally_suppression_hits(const rxc_tally *t,
 
 /* What a run says about itself (provenance), for summaries and reports. */
 typedef struct rxc_run_info {
-  const char *input_name;   /* as given; "-" for standard input */
+  const char *input_name;   /* as given; "<stdin>" for standard input */
   const char *input_sha256; /* 64 hex digits of the bytes read, or NULL */
   const char *started;      /* "2026-11-27T13:45:52Z" (UTC), or NULL */
   rxc_date as_of;           /* --as-of; year 0: each record's rx_date */
