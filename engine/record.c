@@ -298,6 +298,15 @@ static int build_lists(rxc_builder *b, rxc_record *r) {
 
 /* ---- the builder ------------------------------------------------------- */
 
+rxc_str rxc_record_field(const rxc_record *rec, rxc_field f) {
+  rxc_str none = {NULL, 0};
+  if (!rec || (unsigned)f >= RXC_F__COUNT) return none;
+  if (!rec->columns) return rec->canon[f].len ? rec->canon[f] : none;
+  int c = rec->columns[f];
+  if (c < 0 || (size_t)c >= rec->nfields || !rec->fields) return none;
+  return rec->fields[c];
+}
+
 static const char *const expect_date =
     "is not a valid date; expected YYYY-MM-DD (a time may follow)";
 
@@ -334,6 +343,7 @@ int rxc_builder_build(rxc_builder *b, const rxc_str *fields, size_t n,
   r->nfields = n;
   r->fields = fields;
   const int *col = b->col;
+  r->columns = col;
   for (int f = 0; f < RXC_F__COUNT; f++)
     r->canon[f] = col[f] >= 0 ? rxc__trim(fields[col[f]]) : (rxc_str){"", 0};
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "input_int.h"
 #include "layout_int.h"
 #include "rxcheck/input.h"
 #include "strutil.h"
@@ -80,6 +81,14 @@ static const struct {
     {"co_meds", RXC_F_CO_MEDICATIONS},
     {"concomitant_medications", RXC_F_CO_MEDICATIONS},
     {"other_medications", RXC_F_CO_MEDICATIONS},
+    /* Only names that say "the prescriber" and "an id": "prescriber"
+     * alone is as often a name as an id, and "npi" or "provider_id" may
+     * be the pharmacy's or the billing provider's (OMOP's provider_id is
+     * whoever prescribed or gave the drug). */
+    {"prescriber_npi", RXC_F_PRESCRIBER_ID},
+    {"prescribing_provider_id", RXC_F_PRESCRIBER_ID},
+    {"ordering_provider_id", RXC_F_PRESCRIBER_ID},
+    {"order_provider_id", RXC_F_PRESCRIBER_ID},
 };
 
 enum { NAME_MAX_FOLDED = 64 };
@@ -164,13 +173,15 @@ static void list_names(msgbuf *m, rxc_field f) {
  * names, so the row is a header: in a file without a header row the cells
  * would be the first patient's values. Control characters and invalid
  * UTF-8 become '?', so a hostile header cannot drive the terminal. */
-static rxc_status missing_drug(const rxc_schema *s, rxc_error *err) {
+static rxc_status missing_drug(const rxc_schema *s, int given,
+                               rxc_error *err) {
   msgbuf m = {{0}, 0};
   msg_add(&m, "no drug column: looked for ");
   list_names(&m, RXC_F_DRUG_NAME);
   msg_add(&m, " or ");
   list_names(&m, RXC_F_DRUG_CODE);
-  int known = 0;
+  /* Names given for a headerless input are the user's, never values. */
+  int known = given;
   for (size_t i = 0; i < s->n && !known; i++)
     known = rxc_field_lookup(s->headers[i], strlen(s->headers[i])) >= 0;
   if (!known) {
@@ -182,7 +193,7 @@ static rxc_status missing_drug(const rxc_schema *s, rxc_error *err) {
     rxc_error_set(err, RXC_EHEADER, NULL, 0, 0, "%s", m.text);
     return RXC_EHEADER;
   }
-  msg_add(&m, "; the header has ");
+  msg_add(&m, given ? "; the names given are " : "; the header has ");
   for (size_t i = 0; i < s->n; i++) {
     char clean[44];
     const unsigned char *h = (const unsigned char *)s->headers[i];
@@ -251,7 +262,7 @@ static rxc_status map_item(rxc_schema *s, int *col_field, rxc_str item,
                     "those of the contract (patient_id, birth_date, age, "
                     "sex, country, rx_date, drug_name, drug_code, form, "
                     "strength_mg, daily_dose_mg, diagnosis_codes, "
-                    "co_medications)",
+                    "co_medications, prescriber_id)",
                     (int)name.len > 64 ? 64 : (int)name.len, name.ptr);
     return RXC_EUSAGE;
   }
@@ -320,15 +331,35 @@ static rxc_status apply_map(rxc_schema *s, int *col_field, const char *map,
   return RXC_OK;
 }
 
-/* Assigns the columns --map left over by their names and aliases. */
+/* Whether a header is the canonical name of field f itself (folded), not
+ * an alias of it. */
+static int is_canonical(const char *header, rxc_field f) {
+  char folded[NAME_MAX_FOLDED + 1];
+  return fold_name(header, strlen(header), folded) &&
+         strcmp(folded, field_names[f]) == 0;
+}
+
+/* Assigns the columns --map left over by their names and aliases.
+ * prescriber_id is never interpreted, and exports often hold an internal
+ * prescriber id next to an NPI: a column named prescriber_id itself is
+ * taken over its aliases (which are then carried through), where two
+ * columns naming any other field are an error. */
 static rxc_status apply_aliases(rxc_schema *s, const int *col_field,
                                 rxc_error *err) {
   int by_map[RXC_F__COUNT];
   for (int f = 0; f < RXC_F__COUNT; f++) by_map[f] = s->col[f] >= 0;
+  int exact_prescriber = -1;
+  for (size_t i = 0; i < s->n && exact_prescriber < 0; i++)
+    if (col_field[i] < 0 && is_canonical(s->headers[i], RXC_F_PRESCRIBER_ID))
+      exact_prescriber = (int)i;
   for (size_t i = 0; i < s->n; i++) {
     if (col_field[i] >= 0) continue;
     int f = rxc_field_lookup(s->headers[i], strlen(s->headers[i]));
     if (f < 0 || by_map[f]) continue; /* --map chose another column */
+    if (f == RXC_F_PRESCRIBER_ID && exact_prescriber >= 0 &&
+        (int)i != exact_prescriber &&
+        !is_canonical(s->headers[i], RXC_F_PRESCRIBER_ID))
+      continue; /* an alias, beside the canonical name: carried through */
     if (s->col[f] >= 0) {
       int j = s->col[f];
       rxc_error_set(err, RXC_EHEADER, NULL, 0, 0,
@@ -347,11 +378,12 @@ static rxc_status apply_aliases(rxc_schema *s, const int *col_field,
  * as the layouts do for the columns they read or derive; then --map;
  * then, when use_aliases, names and aliases. */
 static rxc_status schema_make(const rxc_str *header, size_t n, const char *map,
-                              const int *fixed, int use_aliases,
+                              const int *fixed, int use_aliases, int given,
                               rxc_schema **out, rxc_error *err) {
   *out = NULL;
   if (n == 0) {
-    rxc_error_set(err, RXC_EHEADER, NULL, 0, 0, "no header row");
+    rxc_error_set(err, RXC_EHEADER, NULL, 0, 0,
+                  given ? "no column names were given" : "no header row");
     return RXC_EHEADER;
   }
   if (n > (size_t)0x7fffffff) {
@@ -394,7 +426,7 @@ static rxc_status schema_make(const rxc_str *header, size_t n, const char *map,
   if (st == RXC_OK && use_aliases) st = apply_aliases(s, col_field, err);
   if (st == RXC_OK && s->col[RXC_F_DRUG_NAME] < 0 &&
       s->col[RXC_F_DRUG_CODE] < 0)
-    st = missing_drug(s, err);
+    st = missing_drug(s, given, err);
   rxc__free(col_field);
   if (st != RXC_OK) {
     rxc_schema_free(s);
@@ -406,11 +438,17 @@ static rxc_status schema_make(const rxc_str *header, size_t n, const char *map,
 
 rxc_status rxc_schema_new(const rxc_str *header, size_t n, const char *map,
                           rxc_schema **out, rxc_error *err) {
-  return schema_make(header, n, map, NULL, 1, out, err);
+  return schema_make(header, n, map, NULL, 1, 0, out, err);
+}
+
+rxc_status rxc__schema_new_given(const rxc_str *names, size_t n,
+                                 const char *map, rxc_schema **out,
+                                 rxc_error *err) {
+  return schema_make(names, n, map, NULL, 1, 1, out, err);
 }
 
 rxc_status rxc__schema_new_fixed(const rxc_str *header, size_t n,
                                  const char *map, const int *fixed,
                                  rxc_schema **out, rxc_error *err) {
-  return schema_make(header, n, map, fixed, 0, out, err);
+  return schema_make(header, n, map, fixed, 0, 0, out, err);
 }

@@ -76,4 +76,23 @@ int cmd_batch(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 
+/* The options of a chunk of a split export (--no-header, --header-from,
+ * --columns, --line-offset), as given; see headerless.c. */
+typedef struct headerless {
+  int no_header;
+  const char *header_from; /* FILE */
+  const char *columns;     /* LIST */
+  const char *line_offset; /* N, as given */
+  char **names;            /* what header_from or columns gave */
+  size_t nnames;
+} headerless;
+
+/* Checks how the options combine and fills io->columns, ncolumns and
+ * line_offset; reads --header-from. `in_path` is the input ("-" for
+ * standard input). Returns 0, or EXIT_USAGE after printing. h->names is
+ * the caller's to free (headerless_free), also on failure. */
+int headerless_apply(const char *cmd, headerless *h, const char *in_path,
+                     rxc_input_options *io);
+void headerless_free(headerless *h);
+
 #endif

@@ -75,6 +75,15 @@ static const char batch_help[] =
     "                       the output is the same for every N (default 1)\n"
     "  --map SPEC           map columns: canonical=Header[,canonical=Header...]\n"
     "  --max-field BYTES    longest field accepted (default 1M; K, M, G suffixes)\n"
+    "  --no-header          the input has no header row (a chunk of a split\n"
+    "                       export): its first line is data, and the column\n"
+    "                       names come from --header-from or --columns\n"
+    "  --header-from FILE   with --no-header: the column names are FILE's\n"
+    "                       first row (the original export; .csv.gz too)\n"
+    "  --columns LIST       with --no-header: the column names, comma-\n"
+    "                       separated (quote a name holding a comma as in CSV)\n"
+    "  --line-offset N      add N to every line number reported, for a chunk\n"
+    "                       that starts at line N+1 of the original file\n"
     "  -h, --help           show this help\n"
     "\n"
     "Files given with --out, --output, --rejects, --summary and --report\n"
@@ -229,6 +238,10 @@ int cmd_batch(int argc, char **argv) {
       {"report", required_argument, NULL, 'R'},
       {"suppress", required_argument, NULL, 'S'},
       {"as-of", required_argument, NULL, 'A'},
+      {"no-header", no_argument, NULL, 'N'},
+      {"header-from", required_argument, NULL, 'H'},
+      {"columns", required_argument, NULL, 'C'},
+      {"line-offset", required_argument, NULL, 'T'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *rules_dir = NULL, *out_path = NULL, *rejects_path = NULL,
@@ -240,6 +253,8 @@ int cmd_batch(int argc, char **argv) {
   int format_given = 0;
   rxc_run_info run;
   memset(&run, 0, sizeof run);
+  headerless hl;
+  memset(&hl, 0, sizeof hl);
   rxc_layout_options lo;
   memset(&lo, 0, sizeof lo);
   int layout_given = 0, join_given = 0;
@@ -271,6 +286,10 @@ int cmd_batch(int argc, char **argv) {
         nextra++;
         break;
       case 'R': report_path = optarg; break;
+      case 'N': hl.no_header = 1; break;
+      case 'H': hl.header_from = optarg; break;
+      case 'C': hl.columns = optarg; break;
+      case 'T': hl.line_offset = optarg; break;
       case 'S': suppress_path = optarg; break;
       case 'A':
         if (!rxc_date_parse(optarg, strlen(optarg), &po.as_of) ||
@@ -339,6 +358,16 @@ int cmd_batch(int argc, char **argv) {
                      "--diagnoses, --patients and --join need the "
                      "prescriptions as a file (it is read twice), not "
                      "standard input");
+  if ((layout_given || join_given) &&
+      (hl.no_header || hl.header_from || hl.columns || hl.line_offset))
+    return cli_usage("batch",
+                     "--no-header, --header-from, --columns and "
+                     "--line-offset are for a flat export, not --layout or "
+                     "a join");
+  if (headerless_apply("batch", &hl, in_path, &po.input) != 0) {
+    headerless_free(&hl);
+    return EXIT_USAGE;
+  }
   /* The main output, unless only --output ones were asked for. */
   if (format_given || out_path || nextra == 0) {
     b.outs[b.nouts].fmt = po.format;
@@ -350,8 +379,10 @@ int cmd_batch(int argc, char **argv) {
     po.formats[i] = b.outs[i].fmt;
     if (!b.outs[i].path || strcmp(b.outs[i].path, "-") == 0) on_stdout++;
   }
-  if (on_stdout > 1)
+  if (on_stdout > 1) {
+    headerless_free(&hl);
     return cli_usage("batch", "only one output can go to standard output");
+  }
   po.noutputs = b.nouts;
   b.input_name = strcmp(in_path, "-") == 0 ? "<stdin>" : in_path;
   char started[32];
@@ -361,7 +392,10 @@ int cmd_batch(int argc, char **argv) {
   run.suppress_on = po.as_of.year ? po.as_of : rxc_date_today();
 
   rxc_ruleset *rules = NULL;
-  if (cli_load_rules(rules_dir, &rules) != EXIT_OK) return EXIT_USAGE;
+  if (cli_load_rules(rules_dir, &rules) != EXIT_OK) {
+    headerless_free(&hl);
+    return EXIT_USAGE;
+  }
 
   int rc = EXIT_USAGE;
   FILE *in = NULL, *raw_in = NULL;
@@ -529,5 +563,6 @@ done:
   rxc_suppressions_free(sup);
   rxc_layout_free(layout);
   rxc_ruleset_free(rules);
+  headerless_free(&hl);
   return rc;
 }

@@ -4,7 +4,9 @@
  * could not read and why, and counts that always reconcile (rows read =
  * valid + rejected). The first command a new user runs on their export.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,15 @@ static const char validate_help[] =
     "  --summary FILE       also write the summary as JSON to FILE\n"
     "  --max-field BYTES    longest field accepted (default 1M; K, M, G "
     "suffixes)\n"
+    "  --no-header          the input has no header row (a chunk of a split\n"
+    "                       export): its first line is data, and the column\n"
+    "                       names come from --header-from or --columns\n"
+    "  --header-from FILE   with --no-header: the column names are FILE's\n"
+    "                       first row (the original export; .csv.gz too)\n"
+    "  --columns LIST       with --no-header: the column names, comma-\n"
+    "                       separated (quote a name holding a comma as in CSV)\n"
+    "  --line-offset N      add N to every line number reported, for a chunk\n"
+    "                       that starts at line N+1 of the original file\n"
     "  -h, --help           show this help\n"
     "\n"
     "Files given with --rejects and --summary appear only when the run\n"
@@ -223,8 +234,14 @@ int cmd_validate(int argc, char **argv) {
       {"rejects", required_argument, NULL, 'j'},
       {"summary", required_argument, NULL, 's'},
       {"max-field", required_argument, NULL, 'M'},
+      {"no-header", no_argument, NULL, 'N'},
+      {"header-from", required_argument, NULL, 'H'},
+      {"columns", required_argument, NULL, 'C'},
+      {"line-offset", required_argument, NULL, 'L'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
+  headerless hl;
+  memset(&hl, 0, sizeof hl);
   const char *rejects_path = NULL, *summary_path = NULL;
   rxc_input_options io;
   memset(&io, 0, sizeof io);
@@ -249,6 +266,10 @@ int cmd_validate(int argc, char **argv) {
         if (cli_parse_size("validate", "--max-field", optarg, &io.max_field))
           return EXIT_USAGE;
         break;
+      case 'N': hl.no_header = 1; break;
+      case 'H': hl.header_from = optarg; break;
+      case 'C': hl.columns = optarg; break;
+      case 'L': hl.line_offset = optarg; break;
       case 'h': fputs(validate_help, stdout); return EXIT_OK;
       case ':':
         return cli_usage("validate", "option '%s' needs a value",
@@ -272,6 +293,7 @@ int cmd_validate(int argc, char **argv) {
   int rc = EXIT_USAGE;
   rxc_reader *reader = NULL;
   FILE *in = NULL;
+  if (headerless_apply("validate", &hl, in_path, &io) != 0) goto done;
   if (rxc_reader_new(&io, &reader) != RXC_OK) {
     cli_error("out of memory");
     goto done;
@@ -324,5 +346,6 @@ done:
   if (in && in != stdin) fclose(in);
   rxc_buf_free(&v.rejbuf);
   rxc_reader_free(reader);
+  headerless_free(&hl);
   return rc;
 }

@@ -30,7 +30,9 @@ RXC_API RXC_NODISCARD rxc_status rxc_digest_file(const char *path,
                                                  rxc_error *err);
 /* Wraps `in`: every byte read through *wrapped is hashed. Read from
  * *wrapped instead of `in` from then on; closing *wrapped does not close
- * `in`. RXC_ENOMEM is the only failure. The caller owns both *out and
+ * `in`. *wrapped reads `in`'s descriptor directly, so `in` must hold no
+ * buffered input (fresh, or just after a seek); a read interrupted by a
+ * signal fails with EINTR, as on `in` itself. RXC_ENOMEM is the only failure. The caller owns both *out and
  * *wrapped (fclose it before rxc_digest_free). */
 RXC_API RXC_NODISCARD rxc_status rxc_digest_stream(FILE *in, rxc_digest **out,
                                                    FILE **wrapped);

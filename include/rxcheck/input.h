@@ -26,7 +26,9 @@
 extern "C" {
 #endif
 
-/* The contract's canonical columns. */
+/* The contract's canonical columns. prescriber_id, like patient_id, is
+ * carried through and never interpreted (suppressions match on it); it is
+ * last so that the other fields keep their values. */
 #define RXC_FIELD_MAP(X)                     \
   X(PATIENT_ID, "patient_id")                \
   X(BIRTH_DATE, "birth_date")                \
@@ -40,7 +42,8 @@ extern "C" {
   X(STRENGTH_MG, "strength_mg")              \
   X(DAILY_DOSE_MG, "daily_dose_mg")          \
   X(DIAGNOSIS_CODES, "diagnosis_codes")      \
-  X(CO_MEDICATIONS, "co_medications")
+  X(CO_MEDICATIONS, "co_medications")        \
+  X(PRESCRIBER_ID, "prescriber_id")
 
 typedef enum rxc_field {
 #define RXC_X_(name, text) RXC_F_##name,
@@ -158,7 +161,19 @@ typedef struct rxc_record {
   size_t ncomed;
   const rxc_str *comed; /* co-medications, split, trimmed, non-empty */
   char jurisdiction[8]; /* upper-case country, else the default; "" none */
+  /* Per canonical field, its index in `fields`, or -1 when the export
+   * lacks the column. Set by the builder; NULL in a record made by hand
+   * (then rxc_record_field falls back on canon). */
+  const int *columns;
 } rxc_record;
+
+/* The raw value of canonical field f in a record: its field as read, not
+ * trimmed (canon[f] is the trimmed value), borrowed like the record. An
+ * empty slice with a non-NULL ptr when the column is there but empty;
+ * {NULL, 0} when the export lacks the column or f is out of range. For a
+ * record made by hand (columns NULL): canon[f], or {NULL, 0} when empty.
+ * Pure: thread-safe. */
+RXC_API rxc_str rxc_record_field(const rxc_record *rec, rxc_field f);
 
 /* ---- schema: header row -> canonical columns ------------------------- */
 
@@ -197,6 +212,25 @@ typedef struct rxc_input_options {
    * before the next line with RXC_ESTOP; a read interrupted by a signal is
    * retried after that check. */
   volatile sig_atomic_t *stop;
+  /* Headerless input (a chunk of a split export, --no-header): when
+   * `columns` is non-NULL, the input has no header row; these `ncolumns`
+   * names are its header, mapped exactly as a header row would be
+   * (trimmed, aliases, `map`), and the first line of input is data. The
+   * header is mapped before any input is read (on_header, or the raw
+   * header handler with line 0, is called first); a mapping error is
+   * reported with line 0 and nothing is read. An input with no data rows
+   * is then a valid, empty run, not "no header row". Zero names is an
+   * RXC_EHEADER error. Only the reader reads these; builders ignore
+   * them. */
+  const char *const *columns;
+  size_t ncolumns;
+  /* Added to every physical line number the reader reports: records'
+   * `line`, rejects' `line`, the line of a raw row or header, and errors'
+   * `line` (0, "no line", stays 0). A chunk that starts at line N + 1 of
+   * the original file is read with line_offset N, so its lines are those
+   * of the original. Counts (rxc_read_stats.lines, record `number`) are
+   * not offset: they count what this run read. */
+  unsigned long line_offset;
 } rxc_input_options;
 
 typedef struct rxc_builder rxc_builder;
@@ -253,7 +287,8 @@ typedef struct rxc_reader_callbacks {
 typedef struct rxc_reader rxc_reader;
 
 /* Makes a reader with a copy of the options (o may be NULL; its strings
- * are copied, but o->stop is kept: it must outlive the reader's runs).
+ * and o->columns are copied, but o->stop is kept: it must outlive the
+ * reader's runs).
  * RXC_ENOMEM is the only failure (*out NULL). The caller owns *out. One
  * thread at a time. */
 RXC_API RXC_NODISCARD rxc_status rxc_reader_new(const rxc_input_options *o,
@@ -290,6 +325,38 @@ RXC_API const rxc_read_stats *rxc_reader_stats(const rxc_reader *r);
 /* The schema of the last run's header, or NULL. Owned by the reader: valid
  * until its next run or rxc_reader_free. */
 RXC_API const rxc_schema *rxc_reader_schema(const rxc_reader *r);
+
+/* ---- headers for headerless input ----------------------------------------- */
+
+/* Reads the header of the CSV file at `path` (plain, or gzip-compressed as
+ * rxc_table_open reads it; "-" is standard input, of which it consumes a
+ * buffer's worth): only the first record is parsed, with libcsv as the
+ * reader parses, after a UTF-8 BOM and any blank lines. The names are as
+ * read (the schema trims them). Returns RXC_OK and sets *names (n
+ * NUL-terminated strings, then a NULL) and *n; RXC_EHEADER when the file
+ * has no record (empty, blank or a BOM only), is UTF-16, or its first
+ * record has malformed or unterminated quoting, a NUL byte or more than
+ * 1 MiB; RXC_EIO when it cannot be opened or read; RXC_ENOMEM. err says
+ * where (file, line, and the 1-based field as column where one is at
+ * fault). On failure *names is NULL and *n 0. The caller owns *names:
+ * rxc_header_free. Thread-safe. */
+RXC_API RXC_NODISCARD rxc_status rxc_header_read(const char *path,
+                                                 char ***names, size_t *n,
+                                                 rxc_error *err);
+/* Parses a comma-separated list of column names ("a,b,c", the --columns
+ * option) as one CSV record, so a name holding a comma or a quote is
+ * quoted as in CSV ("\"Dose, mg\",drug"); spaces and tabs around a name
+ * are dropped, so a quote may follow "a, ". Returns RXC_OK with *names and
+ * *n as rxc_header_read; RXC_EUSAGE for an empty list (NULL, "", spaces
+ * only), malformed or unterminated quoting, or more than one line (err:
+ * line 1 and the 1-based character position as column, file ""),
+ * RXC_ENOMEM. The caller owns *names: rxc_header_free. Thread-safe. */
+RXC_API RXC_NODISCARD rxc_status rxc_columns_parse(const char *spec,
+                                                   char ***names, size_t *n,
+                                                   rxc_error *err);
+/* Frees what rxc_header_read or rxc_columns_parse returned; NULL is
+ * accepted. */
+RXC_API void rxc_header_free(char **names, size_t n);
 
 #ifdef __cplusplus
 }

@@ -112,4 +112,113 @@ has country "$WORK/country.err" "--country"
 
 run two_files 2 "$V" crlf_bom.csv malformed.csv
 
+# ---- a file split into chunks (--no-header, --header-from, --columns,
+# --line-offset): the chunks' rejects, joined, are the whole file's ---------
+M="$V/malformed.csv"
+sed -n '1,6p' "$M" >"$WORK/part1.csv"  # the header and 5 rows
+sed -n '7,12p' "$M" >"$WORK/part2.csv" # a blank line, a two-line row
+sed -n '13,$p' "$M" >"$WORK/part3.csv" # to the unterminated quote at the end
+run part1 3 "$WORK" part1.csv --max-field 64 --rejects "$WORK/p1.rej" \
+  --summary "$WORK/p1.json"
+run part2 3 "$WORK" part2.csv --max-field 64 --no-header \
+  --header-from "$M" --line-offset 6 --rejects "$WORK/p2.rej" \
+  --summary "$WORK/p2.json"
+run part3 3 "$WORK" part3.csv --max-field 64 --no-header \
+  --columns "$(sed -n 1p "$M")" --line-offset 12 --rejects "$WORK/p3.rej" \
+  --summary "$WORK/p3.json"
+{
+  cat "$WORK/p1.rej"
+  sed 1d "$WORK/p2.rej"
+  sed 1d "$WORK/p3.rej"
+} >"$WORK/parts.rej"
+same parts "$V/malformed.rejects.csv" "$WORK/parts.rej"
+# Rows read add up (5 + 4 + 6), blank lines too; the mapping is the
+# file's own.
+has part1 "$WORK/part1.out" "rows read: 5"
+has part2 "$WORK/part2.out" "rows read: 4"
+has part2 "$WORK/part2.out" "blank lines skipped: 1"
+has part3 "$WORK/part3.out" "rows read: 6"
+for p in 1 2 3; do
+  sed 's/,"columns".*//; s/.*"rows_read"://' "$WORK/p$p.json" | cut -d, -f1
+done | awk '{ s += $1 } END { exit s != 15 }' ||
+  fail "parts: rows_read does not add up to 15"
+sed -n '/^columns:/,/^carried/p' "$WORK/part1.out" >"$WORK/p1.columns"
+sed -n '/^columns:/,/^carried/p' "$WORK/part3.out" >"$WORK/p3.columns"
+same part3_columns "$WORK/p1.columns" "$WORK/p3.columns"
+# Errors name the line in the original file: a row rejected on stderr.
+run part2_stderr 3 "$WORK" part2.csv --max-field 64 --no-header \
+  --header-from "$M" --line-offset 6
+has part2_stderr "$WORK/part2_stderr.err" \
+  "part2.csv:10:6: row rejected (quote)"
+# A chunk on standard input.
+(cd "$WORK" && "$RXCHECK" validate --max-field 64 --no-header \
+  --header-from "$M" --line-offset 6 --rejects "$WORK/p2stdin.rej" - \
+  <part2.csv) >/dev/null 2>&1
+[ $? -eq 3 ] || fail "part2 on stdin: exit $?, expected 3"
+same part2_stdin "$WORK/p2.rej" "$WORK/p2stdin.rej"
+# A header file with a BOM, CRLF and a quoted name; a gzipped one.
+printf '\357\273\277patient_id,"drug_name",dx\r\nP0,x,y\r\n' >"$WORK/head.csv"
+printf 'P1,Luvox,F42.2\nP2,Faverin\n' >"$WORK/rows.csv"
+run header_bom 3 "$WORK" rows.csv --no-header --header-from head.csv \
+  --line-offset 41
+has header_bom "$WORK/header_bom.out" "drug_name        <- drug_name (column 2)"
+has header_bom "$WORK/header_bom.err" "rows.csv:43:3: row rejected (field-count)"
+if command -v gzip >/dev/null 2>&1; then
+  gzip -c "$WORK/head.csv" >"$WORK/head.csv.gz"
+  run header_gz 3 "$WORK" rows.csv --no-header --header-from head.csv.gz
+  has header_gz "$WORK/header_gz.err" "rows.csv:2:3: row rejected"
+fi
+# Quoted names with commas in --columns; the names are quoted in errors.
+run columns_quoted 2 "$WORK" rows.csv --no-header \
+  --columns 'patient_id,"Medication, name",dx'
+has columns_quoted "$WORK/columns_quoted.err" \
+  "the names given are 'patient_id', 'Medication, name', 'dx'"
+printf 'P1,Luvox,F42.2\n' >"$WORK/row.csv"
+run columns_ok 0 "$WORK" row.csv --no-header \
+  --columns ' patient_id , "medication","Dx, coded"'
+has columns_ok "$WORK/columns_ok.out" "drug_name        <- medication (column 2)"
+has columns_ok "$WORK/columns_ok.out" "  Dx, coded (column 3)"
+has columns_ok "$WORK/columns_ok.out" "rows read: 1"
+# An empty chunk is a valid, empty run.
+: >"$WORK/nothing.csv"
+run empty_chunk 0 "$WORK" nothing.csv --no-header --columns drug_name
+has empty_chunk "$WORK/empty_chunk.out" "rows read: 0"
+
+# ---- headerless usage errors: exit 2, one line and the --help hint --------
+run nh_alone 2 "$WORK" rows.csv --no-header
+has nh_alone "$WORK/nh_alone.err" "--no-header needs the column names"
+run nh_columns_only 2 "$WORK" rows.csv --columns drug_name,dx
+has nh_columns_only "$WORK/nh_columns_only.err" "add --no-header"
+run nh_from_only 2 "$WORK" rows.csv --header-from head.csv
+has nh_from_only "$WORK/nh_from_only.err" "--header-from names the columns"
+run nh_both 2 "$WORK" rows.csv --no-header --header-from head.csv \
+  --columns a,b
+has nh_both "$WORK/nh_both.err" "not both"
+for bad in -1 abc 12x "" " 3" 99999999999999999999999; do
+  run line_offset_bad 2 "$WORK" rows.csv --line-offset "$bad"
+  has line_offset_bad "$WORK/line_offset_bad.err" "--line-offset"
+  has line_offset_bad "$WORK/line_offset_bad.err" "rxcheck validate --help"
+done
+run line_offset_zero 3 "$WORK" rows.csv --no-header --columns \
+  patient_id,drug_name,dx --line-offset 0
+has line_offset_zero "$WORK/line_offset_zero.err" "rows.csv:2:3:"
+run columns_bad 2 "$WORK" rows.csv --no-header --columns 'a,"b'
+has columns_bad "$WORK/columns_bad.err" "--columns: name 2 has an opening quote"
+run columns_empty 2 "$WORK" rows.csv --no-header --columns ''
+has columns_empty "$WORK/columns_empty.err" "--columns: no column names given"
+run from_missing 2 "$WORK" rows.csv --no-header --header-from nope.csv
+has from_missing "$WORK/from_missing.err" "cannot open 'nope.csv'"
+run from_empty 2 "$V" "$WORK/rows.csv" --no-header --header-from empty.csv
+has from_empty "$WORK/from_empty.err" "empty.csv: no header row"
+printf 'a,b"c",d\n' >"$WORK/badhead.csv"
+run from_quote 2 "$WORK" rows.csv --no-header --header-from badhead.csv
+has from_quote "$WORK/from_quote.err" "badhead.csv:1:2: the header row has malformed quoting"
+(cd "$WORK" && "$RXCHECK" validate --no-header --header-from - - \
+  <rows.csv) >/dev/null 2>"$WORK/from_stdin.err"
+[ $? -eq 2 ] || fail "from_stdin: expected exit 2"
+has from_stdin "$WORK/from_stdin.err" "cannot both be standard input"
+for opt in --no-header --header-from --columns --line-offset; do
+  has help "$WORK/help.out" "$opt"
+done
+
 finish

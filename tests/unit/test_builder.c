@@ -58,7 +58,7 @@ static fixture *setup_with(const rxc_input_options *o) {
   return &fx;
 }
 
-static const rxc_input_options opts = {0, NULL, NULL, {2024, 6, 1}, NULL};
+static const rxc_input_options opts = {.today = {2024, 6, 1}};
 
 static int setup(void **state) {
   *state = setup_with(&opts);

@@ -280,7 +280,7 @@ static void test_invalid_utf8_rejected(void **state) {
 
 static void test_field_longer_than_limit_rejected(void **state) {
   (void)state;
-  rxc_input_options o = {8, NULL, NULL, {0, 0, 0}, NULL};
+  rxc_input_options o = {.max_field = 8};
   CHECK(&o, "drug_name,dx\n123456789,x\n12345678,x\n",
         {"J2:1:too-long\nR3:2:12345678|x\n", 2, 1, 1, 0, 3});
 }
@@ -290,7 +290,7 @@ static void test_runaway_quoted_field_skipped_to_its_end(void **state) {
   /* A quoted field that outgrows the limit across lines is rejected at
    * once; reading resumes after its closing quote, so one stray quote does
    * not buffer the rest of the file. */
-  rxc_input_options o = {8, NULL, NULL, {0, 0, 0}, NULL};
+  rxc_input_options o = {.max_field = 8};
   CHECK(&o,
         "drug_name,dx\n\"aaaaaaaaaa\nbbbbbbbbbbbb\ncc\"\"c\",x\nok,y\n"
         "\"dddddddddddd\neeee\"\nok2,z\n",
@@ -337,7 +337,7 @@ static int collect_message(const rxc_reject *rej, void *ud) {
 
 static void test_reject_message_never_holds_the_value(void **state) {
   (void)state;
-  rxc_input_options o = {4, NULL, NULL, {0, 0, 0}, NULL};
+  rxc_input_options o = {.max_field = 4};
   const char in[] = "drug_name,dx\nSECRETVALUE,x\nSECRET\"X,x\n\"SECRET";
   rxc_reader *r = NULL;
   assert_int_equal(rxc_reader_new(&o, &r), RXC_OK);

@@ -74,7 +74,7 @@ static long peak_kib(void) {
 
 static void read_export(const char *path, unsigned long rows) {
   rxc_reader *r = NULL;
-  rxc_input_options o = {0, NULL, NULL, {2024, 12, 31}, NULL};
+  rxc_input_options o = {.today = {2024, 12, 31}};
   assert_int_equal(rxc_reader_new(&o, &r), RXC_OK);
   FILE *f = fopen(path, "r");
   assert_non_null(f);

@@ -48,7 +48,8 @@ static void test_canonical_names_map_to_their_columns(void **state) {
   (void)state;
   rxc_schema *s = must(
       "patient_id,birth_date,age,sex,country,rx_date,drug_name,drug_code,"
-      "form,strength_mg,daily_dose_mg,diagnosis_codes,co_medications",
+      "form,strength_mg,daily_dose_mg,diagnosis_codes,co_medications,"
+      "prescriber_id",
       NULL);
   assert_int_equal(rxc_schema_ncolumns(s), RXC_F__COUNT);
   for (int f = 0; f < RXC_F__COUNT; f++)
@@ -68,7 +69,16 @@ static void test_field_names_and_lookup(void **state) {
                    RXC_F_DIAGNOSIS_CODES);
   assert_int_equal(rxc_field_lookup("Co-Medications", 14),
                    RXC_F_CO_MEDICATIONS);
-  assert_int_equal(rxc_field_lookup("prescriber_id", 13), -1);
+  assert_int_equal(rxc_field_lookup("prescriber_id", 13),
+                   RXC_F_PRESCRIBER_ID);
+  assert_int_equal(rxc_field_lookup("Prescriber NPI", 14),
+                   RXC_F_PRESCRIBER_ID);
+  assert_int_equal(rxc_field_lookup("order_provider_id", 17),
+                   RXC_F_PRESCRIBER_ID);
+  /* Names that may mean someone else, or a name rather than an id. */
+  assert_int_equal(rxc_field_lookup("prescriber", 10), -1);
+  assert_int_equal(rxc_field_lookup("npi", 3), -1);
+  assert_int_equal(rxc_field_lookup("provider_id", 11), -1);
   assert_int_equal(rxc_field_lookup("", 0), -1);
   /* Only the given bytes count. */
   assert_int_equal(rxc_field_lookup("dxx", 2), RXC_F_DIAGNOSIS_CODES);
