@@ -54,10 +54,10 @@ offers() {
   done
 }
 
-expect "--help --version batch query rules validate" ""
+expect "--help --version batch query rules summary validate" ""
 expect "batch" ba
 expect "diff lint list show test" rules ""
-expect "csv jsonl text" batch --format ""
+expect "csv jsonl sarif text" batch --format ""
 expect "csv" batch --format c
 expect "csv" batch --format = c
 expect "always auto never" query --color ""

@@ -9,10 +9,11 @@
 # Both are asked of the rxcheck being completed, with the --rules DIR of the
 # command line when there is one.
 
-_rxcheck_opts_batch='--rules --format --out --output --report --suppress --as-of --rejects --summary --country --fail-on --only-in-scope --explain --jobs --map --max-field --layout --diagnoses --patients --join --help'
+_rxcheck_opts_batch='--rules --format --out --output --report --suppress --as-of --rejects --summary --country --fail-on --only-in-scope --explain --jobs --map --max-field --no-header --header-from --columns --line-offset --layout --diagnoses --patients --join --help'
 _rxcheck_opts_query='--drug --code --form --dx --age --birth-date --date --country --comed --dose --json --explain --color --colour --fail-on --rules --help'
 _rxcheck_opts_validate='--map --country --rejects --summary --max-field --no-header --header-from --columns --line-offset --help'
 _rxcheck_opts_rules='--rules --jurisdictions --as-of --help'
+_rxcheck_opts_summary='--out --help'
 
 # Runs the rxcheck being completed (the command word as typed, else the one
 # on PATH) with the --rules DIR given on the line, if any.
@@ -60,7 +61,7 @@ _rxcheck() {
     esac
     if [[ -z $cmd ]]; then
       cmd=$w
-    elif [[ $cmd == rules && -z $sub ]]; then
+    elif [[ ($cmd == rules || $cmd == summary) && -z $sub ]]; then
       sub=$w
     else
       ((nargs++))
@@ -69,7 +70,7 @@ _rxcheck() {
 
   # Values of the option before the cursor.
   case $prev in
-    --format) COMPREPLY=($(compgen -W 'jsonl csv text' -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W 'jsonl csv text sarif' -- "$cur")); return ;;
     --color|--colour) COMPREPLY=($(compgen -W 'auto always never' -- "$cur")); return ;;
     --fail-on)
       COMPREPLY=($(compgen -W 'contraindicated major moderate minor info' -- "$cur"))
@@ -97,7 +98,7 @@ _rxcheck() {
   esac
 
   if [[ -z $cmd ]]; then
-    COMPREPLY=($(compgen -W 'batch query validate rules --help --version' -- "$cur"))
+    COMPREPLY=($(compgen -W 'batch query validate rules summary --help --version' -- "$cur"))
     return
   fi
 
@@ -112,6 +113,15 @@ _rxcheck() {
       fi ;;
     query)
       COMPREPLY=($(compgen -W "$_rxcheck_opts_query" -- "$cur")) ;;
+    summary)
+      if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$_rxcheck_opts_summary" -- "$cur"))
+      elif [[ -z $sub ]]; then
+        COMPREPLY=($(compgen -W 'merge' -- "$cur"))
+      else
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -f -- "$cur"))
+      fi ;;
     rules)
       if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$_rxcheck_opts_rules" -- "$cur"))

@@ -29,7 +29,7 @@ _rxcheck_rule_ids() {
 # The rxcheck being completed, as typed (words shift below).
 local _rxc_bin=${words[1]}
 local -a fmt severity color
-fmt=('jsonl:one JSON object per row' 'csv:the input columns and rxcheck_ columns' 'text:for a terminal')
+fmt=('jsonl:one JSON object per row' 'csv:the input columns and rxcheck_ columns' 'text:for a terminal' 'sarif:a SARIF 2.1.0 log')
 severity=(contraindicated major moderate minor info)
 color=(auto always never)
 
@@ -55,6 +55,10 @@ batch_opts=(
   '--report=[write an HTML summary report]:file:_files'
   '--suppress=[apply the suppressions in FILE]:file:_files'
   '--as-of=[evaluate with the rules in force on this date]:date (YYYY-MM-DD)'
+  '--no-header[the input has no header row]'
+  '--header-from=[with --no-header: column names from FILE'"'"'s first row]:file:_files'
+  '--columns=[with --no-header: the column names]:names (comma-separated)'
+  '--line-offset=[add N to every line number reported]:number'
   '(-h --help)'{-h,--help}'[show help]'
 )
 query_opts=(
@@ -101,7 +105,7 @@ typeset -A opt_args
 _arguments -C \
   '(- :)'{-h,--help}'[show help]' \
   '(- :)'{-V,--version}'[show the version and the built-in rule packs]' \
-  '1:command:((batch\:"check every row of an export" query\:"check one prescription" validate\:"report an export'"'"'s columns and rejects" rules\:"lint, list, show, test or diff rule packs"))' \
+  '1:command:((batch\:"check every row of an export" query\:"check one prescription" validate\:"report an export'"'"'s columns and rejects" rules\:"lint, list, show, test or diff rule packs" summary\:"merge the summaries of a split run"))' \
   '*::arg:->args' && ret=0
 
 case $state in
@@ -110,6 +114,15 @@ case $state in
       batch) _arguments -S $batch_opts '1::export:_files' && ret=0 ;;
       validate) _arguments -S $validate_opts '1::export:_files' && ret=0 ;;
       query) _arguments -S $query_opts && ret=0 ;;
+      summary)
+        if (( CURRENT == 2 )); then
+          local -a subs
+          subs=('merge:add up the summaries of the chunks of one run')
+          _describe -t commands 'summary subcommand' subs && ret=0
+        else
+          _arguments -S '--out=[write the merged summary to FILE]:file:_files' \
+            '(-h --help)'{-h,--help}'[show help]' '*:summary:_files' && ret=0
+        fi ;;
       rules)
         if (( CURRENT == 2 )); then
           local -a subs
