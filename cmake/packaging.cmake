@@ -88,6 +88,10 @@ foreach(_dep IN LISTS _rxc_deps)
     list(APPEND _rxc_pc_requires "zlib")
     list(APPEND _rxc_static_libs "z")
     list(APPEND _rxc_deb_depends "zlib1g")
+  elseif(_dep STREQUAL "PkgConfig::JANSSON")
+    list(APPEND _rxc_pc_requires "jansson")
+    list(APPEND _rxc_static_libs "jansson")
+    list(APPEND _rxc_deb_depends "libjansson4")
   elseif(_dep STREQUAL "Threads::Threads")
     list(APPEND _rxc_pc_libs "-pthread")
     list(APPEND _rxc_static_libs "Threads::Threads")
@@ -152,6 +156,7 @@ install(FILES "${CMAKE_BINARY_DIR}/rxcheck-config.cmake"
 # ---- man pages: rxcheck(1), rxcheck-rules(5) from scdoc sources -------------
 set(RXC_MAN_SOURCES
   "${CMAKE_SOURCE_DIR}/engine/cli/man/rxcheck.1.scd"
+  "${CMAKE_SOURCE_DIR}/engine/cli/man/rxcheck-summary.1.scd"
   "${CMAKE_SOURCE_DIR}/engine/cli/man/rxcheck-rules.5.scd")
 find_program(RXC_SCDOC scdoc)
 set(RXC_MAN_PAGES "")

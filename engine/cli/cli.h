@@ -75,6 +75,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
 
 /* The options of a chunk of a split export (--no-header, --header-from,
  * --columns, --line-offset), as given; see headerless.c. */

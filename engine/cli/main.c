@@ -26,6 +26,8 @@ static const char usage_text[] =
     "  rules test [PATH]   run the test cases the packs carry\n"
     "  rules diff OLD NEW  rule ids added, removed and changed between two\n"
     "                      versions of the packs\n"
+    "  summary merge FILE  merge the run summaries of the chunks of a split\n"
+    "                      export (batch --summary FILE) into one\n"
     "\n"
     "Options:\n"
     "  -h, --help          show this help (or 'rxcheck COMMAND --help')\n"
@@ -79,6 +81,8 @@ int main(int argc, char **argv) {
     rc = cmd_validate(argc - 1, argv + 1);
   } else if (strcmp(cmd, "rules") == 0) {
     rc = cmd_rules(argc - 1, argv + 1);
+  } else if (strcmp(cmd, "summary") == 0) {
+    rc = cmd_summary(argc - 1, argv + 1);
   } else {
     cli_error("unknown command '%s'", cmd);
     fputs("Try 'rxcheck --help' for more information.\n", stderr);

@@ -70,6 +70,7 @@
 #include "pipeline.h"
 #include "report.h"
 #include "rules.h"
+#include "summary.h"
 #include "suppress.h"
 
 #endif
