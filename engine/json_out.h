@@ -12,6 +12,18 @@
 void rxc__json_cstr(rxc_buf *b, const char *s);
 /* `"key":`, preceded by a comma unless first. */
 void rxc__json_key(rxc_buf *b, const char *key, int first);
+/* {"name","version","hash"} of one pack. */
+void rxc__json_pack(rxc_buf *b, const rxc_pack_info *p);
+/* [{"name","version","hash"}, ...] of every pack of the ruleset. */
+void rxc__json_packs(rxc_buf *b, const rxc_ruleset *rs);
+/* {"out-of-scope":N, ... "approved":N}: counts per verdict. */
+void rxc__json_status_counts(rxc_buf *b, const unsigned long *by_status);
+/* {"contraindicated":N, ... "info":N}: counts per severity, worst first. */
+void rxc__json_severity_counts(rxc_buf *b, const unsigned long *by_sev);
+/* {"US":{verdict counts}, ...}: a tally's jurisdictions (1) or
+ * indications (0), in name order. */
+void rxc__json_tally_groups(rxc_buf *b, const rxc_tally *t,
+                            int jurisdictions);
 /* {"name","version","hash"} of pack p, or of the ruleset's only pack, or
  * an array of every pack's when p is NULL and there are several. */
 void rxc__json_ruleset(rxc_buf *b, const rxc_ruleset *rs,

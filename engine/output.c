@@ -56,7 +56,7 @@ void rxc__json_key(rxc_buf *b, const char *key, int first) {
   RXC__PUTS(b, ":");
 }
 
-static void json_pack(rxc_buf *b, const rxc_pack_info *p) {
+void rxc__json_pack(rxc_buf *b, const rxc_pack_info *p) {
   RXC__PUTS(b, "{\"name\":");
   rxc__json_cstr(b, p->name);
   RXC__PUTS(b, ",\"version\":");
@@ -71,18 +71,18 @@ static void json_pack(rxc_buf *b, const rxc_pack_info *p) {
 void rxc__json_ruleset(rxc_buf *b, const rxc_ruleset *rs,
                        const rxc_pack_info *p) {
   if (p) {
-    json_pack(b, p);
+    rxc__json_pack(b, p);
     return;
   }
   size_t n = rxc_ruleset_npacks(rs);
   if (n == 1) {
-    json_pack(b, rxc_ruleset_pack(rs, 0));
+    rxc__json_pack(b, rxc_ruleset_pack(rs, 0));
     return;
   }
   RXC__PUTS(b, "[");
   for (size_t i = 0; i < n; i++) {
     if (i) RXC__PUTS(b, ",");
-    json_pack(b, rxc_ruleset_pack(rs, i));
+    rxc__json_pack(b, rxc_ruleset_pack(rs, i));
   }
   RXC__PUTS(b, "]");
 }
@@ -274,6 +274,48 @@ static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
   RXC__PUTS(b, "}");
   rxc__json_key(b, "ruleset", 0);
   rxc__json_ruleset(b, rs, res->pack);
+}
+
+void rxc__json_packs(rxc_buf *b, const rxc_ruleset *rs) {
+  RXC__PUTS(b, "[");
+  for (size_t i = 0; i < rxc_ruleset_npacks(rs); i++) {
+    if (i) RXC__PUTS(b, ",");
+    rxc__json_pack(b, rxc_ruleset_pack(rs, i));
+  }
+  RXC__PUTS(b, "]");
+}
+
+void rxc__json_status_counts(rxc_buf *b, const unsigned long *by_status) {
+  RXC__PUTS(b, "{");
+  for (int i = 0; i < RXC_V__COUNT; i++) {
+    rxc__json_key(b, rxc_verdict_name((rxc_verdict)i), i == 0);
+    rxc__put_ulong(b, by_status[i]);
+  }
+  RXC__PUTS(b, "}");
+}
+
+void rxc__json_severity_counts(rxc_buf *b, const unsigned long *by_sev) {
+  RXC__PUTS(b, "{");
+  for (int i = RXC_SEV__COUNT - 1; i >= 0; i--) {
+    rxc__json_key(b, rxc_severity_name((rxc_severity)i),
+                  i == RXC_SEV__COUNT - 1);
+    rxc__put_ulong(b, by_sev[i]);
+  }
+  RXC__PUTS(b, "}");
+}
+
+void rxc__json_tally_groups(rxc_buf *b, const rxc_tally *t,
+                            int jurisdictions) {
+  size_t n = jurisdictions ? rxc_tally_njurisdictions(t)
+                           : rxc_tally_nindications(t);
+  RXC__PUTS(b, "{");
+  for (size_t i = 0; i < n; i++) {
+    const rxc_tally_group *g = jurisdictions ? rxc_tally_jurisdiction(t, i)
+                                             : rxc_tally_indication(t, i);
+    rxc__json_key(b, g->name, i == 0);
+    rxc__json_status_counts(b, g->by_status);
+  }
+  RXC__PUTS(b, "}");
 }
 
 /* ---- CSV ---------------------------------------------------------------- */

@@ -85,26 +85,6 @@ static void json_uri(rxc_buf *b, const char *s) {
   RXC__PUTS(b, "\"");
 }
 
-static void json_pack(rxc_buf *b, const rxc_pack_info *p) {
-  RXC__PUTS(b, "{\"name\":");
-  rxc__json_cstr(b, p->name);
-  RXC__PUTS(b, ",\"version\":");
-  rxc__json_cstr(b, p->version);
-  RXC__PUTS(b, ",\"hash\":");
-  rxc__json_cstr(b, p->hash);
-  RXC__PUTS(b, "}");
-}
-
-/* Every loaded pack, as a list (the run's ruleset). */
-static void json_packs(rxc_buf *b, const rxc_ruleset *rs) {
-  RXC__PUTS(b, "[");
-  for (size_t i = 0; i < rxc_ruleset_npacks(rs); i++) {
-    if (i) RXC__PUTS(b, ",");
-    json_pack(b, rxc_ruleset_pack(rs, i));
-  }
-  RXC__PUTS(b, "]");
-}
-
 /* SARIF's level for a finding severity (rxc_sarif_level in report.h). */
 const char *rxc_sarif_level(rxc_severity s) {
   switch (s) {
@@ -349,7 +329,7 @@ static void record_properties(rxc_buf *b, const rxc_result *res) {
   rxc__json_date(b, res->as_of);
   RXC__PUTS(b, ",\"ruleset\":");
   if (res->pack)
-    json_pack(b, res->pack);
+    rxc__json_pack(b, res->pack);
   else
     RXC__PUTS(b, "null");
 }
@@ -484,38 +464,6 @@ void rxc_sarif_result(rxc_buf *b, const rxc_ruleset *rs,
 
 /* ---- rxc_sarif_end: artifacts, invocations, run properties -------------- */
 
-static void status_counts(rxc_buf *b, const unsigned long *by_status) {
-  RXC__PUTS(b, "{");
-  for (int v = RXC_V__COUNT - 1; v >= 0; v--) {
-    rxc__json_key(b, rxc_verdict_name((rxc_verdict)v), v == RXC_V__COUNT - 1);
-    put_ulong(b, by_status[v]);
-  }
-  RXC__PUTS(b, "}");
-}
-
-static void severity_counts(rxc_buf *b, const unsigned long *by_severity) {
-  RXC__PUTS(b, "{");
-  for (int s = RXC_SEV__COUNT - 1; s >= 0; s--) {
-    rxc__json_key(b, rxc_severity_name((rxc_severity)s),
-                  s == RXC_SEV__COUNT - 1);
-    put_ulong(b, by_severity[s]);
-  }
-  RXC__PUTS(b, "}");
-}
-
-static void groups(rxc_buf *b, const rxc_tally *t, int jurisdictions) {
-  size_t n = jurisdictions ? rxc_tally_njurisdictions(t)
-                           : rxc_tally_nindications(t);
-  RXC__PUTS(b, "{");
-  for (size_t i = 0; i < n; i++) {
-    const rxc_tally_group *g = jurisdictions ? rxc_tally_jurisdiction(t, i)
-                                             : rxc_tally_indication(t, i);
-    if (!g) continue;
-    rxc__json_key(b, g->name ? g->name : "(none)", i == 0);
-    status_counts(b, g->by_status);
-  }
-  RXC__PUTS(b, "}");
-}
 
 void rxc_sarif_end(rxc_buf *b, const rxc_ruleset *rs, const rxc_run_info *run,
                    const rxc_read_stats *st, const rxc_tally *t,
@@ -544,7 +492,7 @@ void rxc_sarif_end(rxc_buf *b, const rxc_ruleset *rs, const rxc_run_info *run,
   RXC__PUTS(b, ",\"suppress_on\":");
   rxc__json_date(b, run && sup ? run->suppress_on : (rxc_date){0, 0, 0});
   RXC__PUTS(b, "}}],\n\"properties\":{\"ruleset\":");
-  json_packs(b, rs);
+  rxc__json_packs(b, rs);
 
   RXC__PUTS(b, ",\"counts\":{");
   int first = 1;
@@ -563,19 +511,19 @@ void rxc_sarif_end(rxc_buf *b, const rxc_ruleset *rs, const rxc_run_info *run,
     RXC__PUTS(b, ",\"in_scope\":");
     put_ulong(b, t->in_scope);
     RXC__PUTS(b, ",\"status\":");
-    status_counts(b, t->by_status);
+    rxc__json_status_counts(b, t->by_status);
     RXC__PUTS(b, ",\"findings\":");
-    severity_counts(b, t->by_severity);
+    rxc__json_severity_counts(b, t->by_severity);
     RXC__PUTS(b, ",\"suppressed\":");
-    severity_counts(b, t->suppressed_by_severity);
+    rxc__json_severity_counts(b, t->suppressed_by_severity);
   }
   RXC__PUTS(b, "}");
 
   if (t && t->detail) {
     RXC__PUTS(b, ",\n\"by_jurisdiction\":");
-    groups(b, t, 1);
+    rxc__json_tally_groups(b, t, 1);
     RXC__PUTS(b, ",\n\"by_indication\":");
-    groups(b, t, 0);
+    rxc__json_tally_groups(b, t, 0);
     RXC__PUTS(b, ",\n\"by_rule\":[");
     int n = 0;
     for (size_t i = 0; i < rxc_tally_nrules(t); i++) {

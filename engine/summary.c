@@ -11,38 +11,6 @@
 #include "rxcheck/output.h"
 #include "rxcheck/suppress.h"
 
-static void json_counts(rxc_buf *b, const unsigned long *by_status) {
-  RXC__PUTS(b, "{");
-  for (int i = 0; i < RXC_V__COUNT; i++) {
-    rxc__json_key(b, rxc_verdict_name((rxc_verdict)i), i == 0);
-    rxc__put_ulong(b, by_status[i]);
-  }
-  RXC__PUTS(b, "}");
-}
-
-static void json_severities(rxc_buf *b, const unsigned long *by_sev) {
-  RXC__PUTS(b, "{");
-  for (int i = RXC_SEV__COUNT - 1; i >= 0; i--) {
-    rxc__json_key(b, rxc_severity_name((rxc_severity)i),
-                  i == RXC_SEV__COUNT - 1);
-    rxc__put_ulong(b, by_sev[i]);
-  }
-  RXC__PUTS(b, "}");
-}
-
-static void json_groups(rxc_buf *b, const rxc_tally *t, int jurisdictions) {
-  size_t n = jurisdictions ? rxc_tally_njurisdictions(t)
-                           : rxc_tally_nindications(t);
-  RXC__PUTS(b, "{");
-  for (size_t i = 0; i < n; i++) {
-    const rxc_tally_group *g = jurisdictions ? rxc_tally_jurisdiction(t, i)
-                                             : rxc_tally_indication(t, i);
-    rxc__json_key(b, g->name, i == 0);
-    json_counts(b, g->by_status);
-  }
-  RXC__PUTS(b, "}");
-}
-
 void rxc_format_summary_json(rxc_buf *b, const rxc_run_info *run,
                              const rxc_read_stats *st, const rxc_tally *t,
                              const rxc_ruleset *rules,
@@ -76,19 +44,19 @@ void rxc_format_summary_json(rxc_buf *b, const rxc_run_info *run,
   RXC__PUTS(b, "},\"blank_lines\":");
   rxc__put_ulong(b, st->blank_lines);
   RXC__PUTS(b, ",\"status\":");
-  json_counts(b, t->by_status);
+  rxc__json_status_counts(b, t->by_status);
   RXC__PUTS(b, ",\"findings\":");
-  json_severities(b, t->by_severity);
+  rxc__json_severity_counts(b, t->by_severity);
   RXC__PUTS(b, ",\"suppressed\":{\"total\":");
   rxc__put_ulong(b, t->suppressed);
   RXC__PUTS(b, ",\"by_severity\":");
-  json_severities(b, t->suppressed_by_severity);
+  rxc__json_severity_counts(b, t->suppressed_by_severity);
   RXC__PUTS(b, "}");
   if (t->detail) {
     RXC__PUTS(b, ",\"jurisdictions\":");
-    json_groups(b, t, 1);
+    rxc__json_tally_groups(b, t, 1);
     RXC__PUTS(b, ",\"indications\":");
-    json_groups(b, t, 0);
+    rxc__json_tally_groups(b, t, 0);
     RXC__PUTS(b, ",\"rules\":{");
     for (size_t i = 0; i < rxc_tally_nrules(t); i++) {
       const rxc_tally_rule *r = rxc_tally_rule_at(t, i);

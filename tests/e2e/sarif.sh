@@ -166,8 +166,8 @@ jq -e '.runs[0].invocations[0] | .executionSuccessful == true and
     (.startTimeUtc | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$"))' \
   "$WORK/sample.sarif" >/dev/null ||
   fail "sample: invocation without executionSuccessful or startTimeUtc"
-[ "$(jq -c '.runs[0].properties.counts.status' "$WORK/sample.sarif")" = \
-  "$(jq -s -c '{"approved": (map(select(.status == "approved")) | length),
+[ "$(jq -S -c '.runs[0].properties.counts.status' "$WORK/sample.sarif")" = \
+  "$(jq -S -s -c '{"approved": (map(select(.status == "approved")) | length),
       "off-label": (map(select(.status == "off-label")) | length),
       "unknown": (map(select(.status == "unknown")) | length),
       "no-indication": (map(select(.status == "no-indication")) | length),

@@ -319,8 +319,8 @@ static void test_sarif_log_tail(void **state) {
                       "\"suppress_on\":\"2026-06-01\"}}]");
   assert_contains(&b, "\"counts\":{\"rows_read\":4,\"rejected\":1,"
                       "\"blank_lines\":0,\"checked\":3,\"in_scope\":2,"
-                      "\"status\":{\"approved\":0,\"off-label\":1,"
-                      "\"unknown\":0,\"no-indication\":1,\"out-of-scope\":1}");
+                      "\"status\":{\"out-of-scope\":1,\"no-indication\":1,"
+                      "\"unknown\":0,\"off-label\":1,\"approved\":0}");
   assert_contains(&b, "\"by_jurisdiction\":{\"FR\":{");
   assert_contains(&b, "{\"rule\":\"int-theophylline\",\"severity\":\"major\","
                       "\"active\":0,\"suppressed\":1}");
