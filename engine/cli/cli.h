@@ -88,6 +88,18 @@ typedef struct headerless {
   size_t nnames;
 } headerless;
 
+/* Their lines in `batch --help` and `validate --help`. */
+#define CLI_HELP_HEADERLESS \
+  "  --no-header          the input has no header row (a chunk of a split\n" \
+  "                       export): its first line is data, and the column\n" \
+  "                       names come from --header-from or --columns\n" \
+  "  --header-from FILE   with --no-header: the column names are FILE's\n" \
+  "                       first row (the original export; .csv.gz too)\n" \
+  "  --columns LIST       with --no-header: the column names, comma-\n" \
+  "                       separated (quote a name holding a comma as in CSV)\n" \
+  "  --line-offset N      add N to every line number reported, for a chunk\n" \
+  "                       that starts at line N+1 of the original file\n"
+
 /* Checks how the options combine and fills io->columns, ncolumns and
  * line_offset; reads --header-from. `in_path` is the input ("-" for
  * standard input). Returns 0, or EXIT_USAGE after printing. h->names is
