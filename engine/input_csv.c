@@ -1,39 +1,29 @@
 /*
- * input_csv.c - the streaming CSV reader: a strict RFC 4180 parser, the
- * schema and the builder on top, one callback per record or reject, in
- * input order; and, with libcsv, the header of a headerless input.
+ * input_csv.c - the streaming CSV reader: libcsv underneath, the schema and
+ * the builder on top, one callback per record or reject, in input order.
  *
- * A regular file is read in large blocks (fread), anything else (a pipe,
- * standard input, a .csv.gz) a line at a time as it comes, into one buffer,
- * which is split into physical lines: a line ends at LF or at a CR not
- * followed by LF (CR-only files), and the line number when a record begins
- * is its start line. Records are parsed in place: a field is a slice of the buffer (a
- * quoted field's doubled quotes are undone where it lies), so no byte is
- * copied between the read and the callbacks; the buffer keeps the record in
- * progress across reads, and grows only for a record longer than itself.
+ * libcsv reports no positions, so the reader feeds it one physical line per
+ * csv_parse call: the line number when a record begins is its start line,
+ * and the parser keeps its state across calls, so a quoted field may span
+ * lines. Everything libcsv leaves to its caller is done here: the BOM,
+ * blank lines, recovery after a strict-mode error, an unterminated quote at
+ * the end, and a bound on how much one runaway quoted field may buffer.
  *
- * The parser is libcsv's state machine in strict mode (CSV_STRICT |
- * CSV_STRICT_FINI) with spaces kept as data, which is how the reader used
- * libcsv before: a quote in an unquoted field, or text after a closing
- * quote, is malformed; CR or LF ends a row outside quotes; empty lines
- * make no row. tests/unit/test_reader_oracle.c checks the two agree on
- * random inputs. Done here as before: the BOM, blank lines, recovery after
- * a quoting error (the rest of the line is dropped), an unterminated quote
- * at the end, and a bound on how much one runaway quoted field may buffer.
- * Scanning goes eight bytes at a time to the next comma, quote or line
- * end, where libcsv looked at every byte through a callback.
+ * Memory is bounded by the longest record: the line buffer, the field
+ * bytes of one record and its field array are reused from row to row, so
+ * reading allocates nothing once the longest record has been seen.
  *
- * Memory is bounded by the longest record: the buffer, the field spans and
- * the field array are reused from row to row, so reading allocates nothing
- * once the longest record has been seen.
+ * A chunk of a split export (rxc_input_options.columns, line_offset) has
+ * no header row: the names given are mapped before anything is read, and
+ * line numbers start after the offset, so they are the original file's.
+ * The header helpers at the end (rxc_header_read, rxc_columns_parse) parse
+ * one record with libcsv under the same rules.
  */
 #include <csv.h>
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "alloc.h"
 #include "input_int.h"
@@ -43,15 +33,13 @@
 
 enum {
   DEFAULT_MAX_FIELD = 1024 * 1024,
-  /* Bytes asked of fread at a time; the buffer starts at twice this. */
-  READ_BLOCK = 128 * 1024
+  /* libcsv grows its field buffer linearly by this much; the default 128
+   * bytes would mean thousands of reallocs for one long field. */
+  CSV_BLOCK = 64 * 1024
 };
 
-/* Parser states, as libcsv names them. */
-enum { ROW_NOT_BEGUN, FIELD_NOT_BEGUN, FIELD_BEGUN, FIELD_MIGHT_HAVE_ENDED };
-
-/* Where a field's bytes sit: offsets from the record's first byte in the
- * buffer, because the buffer moves when it is refilled or grows. */
+/* Where a field's bytes sit in rec_buf: offsets, because the buffer may
+ * move when it grows. */
 typedef struct span {
   size_t off;
   size_t len;
@@ -59,10 +47,12 @@ typedef struct span {
 
 struct rxc_reader {
   size_t max_field;
-  rxc_input_options opts; /* map, default_country, columns: our copies */
+  rxc_input_options opts; /* map and default_country point to our copies */
   char *map;
   char *country;
-  char **columns; /* one block: the pointers, then the text */
+  rxc_str *given; /* opts.columns copied (headerless input), or NULL */
+  char *given_bytes;
+  size_t ngiven;
 
   rxc_schema *schema;
   rxc_builder *builder;
@@ -72,20 +62,14 @@ struct rxc_reader {
                    void *ud);
   void *header_ud;
 
-  /* The input buffer: [0, end) read, [pos, end) not yet split into
-   * lines; a record in progress keeps [rec_base, end) across a refill. */
-  char *buf;
-  size_t cap, end, pos;
-  size_t rec_base;
-  char *line; /* getline's, when reading a line at a time */
+  struct csv_parser csv;
+  int csv_live;
+
+  char *line; /* getline's buffer */
   size_t line_cap;
 
-  /* The parser; offsets relative to rec_base. */
-  int pstate;
-  int quoted;
-  size_t fstart; /* the current field's first byte */
-  size_t fw;     /* where its next byte goes (behind the read position
-                    once a doubled quote has been undone) */
+  char *rec_buf; /* the current record's field bytes */
+  size_t rec_len, rec_cap;
   span *spans;
   size_t nspans, spans_cap;
   rxc_str *fields; /* built when the record ends */
@@ -109,32 +93,24 @@ static char *dup_cstr(const char *s) {
   return s ? rxc__strndup(s, strlen(s)) : NULL;
 }
 
-/* A copy of n names in one block: n + 1 pointers (the last NULL), then
- * the text. NULL names are taken as empty. */
-static char **dup_names(const char *const *names, size_t n) {
-  size_t text = 0;
-  for (size_t i = 0; i < n; i++) text += (names[i] ? strlen(names[i]) : 0) + 1;
-  if (n > (SIZE_MAX - text) / sizeof(char *) - 1) return NULL;
-  char **block = rxc__malloc((n + 1) * sizeof(char *) + text);
-  if (!block) return NULL;
-  char *p = (char *)(block + n + 1);
+/* Copies the names of a headerless input into one block. */
+static int copy_given(rxc_reader *r) {
+  size_t n = r->opts.ncolumns, bytes = 0;
+  for (size_t i = 0; i < n; i++)
+    bytes += r->opts.columns[i] ? strlen(r->opts.columns[i]) + 1 : 1;
+  r->given = rxc__calloc(n ? n : 1, sizeof *r->given);
+  r->given_bytes = rxc__malloc(bytes ? bytes : 1);
+  if (!r->given || !r->given_bytes) return -1;
+  char *p = r->given_bytes;
   for (size_t i = 0; i < n; i++) {
-    size_t len = names[i] ? strlen(names[i]) : 0;
-    if (len) memcpy(p, names[i], len);
-    p[len] = '\0';
-    block[i] = p;
+    const char *c = r->opts.columns[i] ? r->opts.columns[i] : "";
+    size_t len = strlen(c);
+    memcpy(p, c, len + 1);
+    r->given[i] = (rxc_str){p, len};
     p += len + 1;
   }
-  block[n] = NULL;
-  return block;
-}
-
-/* A line number as reported: offset by line_offset (saturating); 0, "no
- * line", stays 0. */
-static unsigned long out_line(const rxc_reader *r, unsigned long line) {
-  if (!line) return 0;
-  unsigned long off = r->opts.line_offset;
-  return line > (unsigned long)-1 - off ? (unsigned long)-1 : line + off;
+  r->ngiven = n;
+  return 0;
 }
 
 rxc_status rxc_reader_new(const rxc_input_options *o, rxc_reader **out) {
@@ -146,23 +122,30 @@ rxc_status rxc_reader_new(const rxc_input_options *o, rxc_reader **out) {
   r->opts.max_field = r->max_field;
   r->map = dup_cstr(r->opts.map);
   r->country = dup_cstr(r->opts.default_country);
-  if (r->opts.columns) r->columns = dup_names(r->opts.columns,
-                                              r->opts.ncolumns);
-  if ((r->opts.map && !r->map) || (r->opts.default_country && !r->country) ||
-      (r->opts.columns && !r->columns)) {
+  if ((r->opts.map && !r->map) || (r->opts.default_country && !r->country)) {
     rxc_reader_free(r);
     return RXC_ENOMEM;
   }
   r->opts.map = r->map;
   r->opts.default_country = r->country;
-  r->opts.columns = (const char *const *)r->columns;
-  if (!r->columns) r->opts.ncolumns = 0;
+  if (r->opts.columns && copy_given(r) != 0) {
+    rxc_reader_free(r);
+    return RXC_ENOMEM;
+  }
+  r->opts.columns = NULL; /* the copy is r->given; builders ignore it */
+  r->opts.ncolumns = 0;
   if (!r->opts.today.year) r->opts.today = rxc_date_today();
   *out = r;
   return RXC_OK;
 }
 
+static void close_csv(rxc_reader *r) {
+  if (r->csv_live) csv_free(&r->csv);
+  r->csv_live = 0;
+}
+
 static void reset_run(rxc_reader *r) {
+  close_csv(r);
   rxc_builder_free(r->builder);
   rxc_schema_free(r->schema);
   r->builder = NULL;
@@ -172,13 +155,14 @@ static void reset_run(rxc_reader *r) {
 void rxc_reader_free(rxc_reader *r) {
   if (!r) return;
   reset_run(r);
-  rxc__free(r->buf);
   free(r->line); /* getline allocates with malloc */
+  rxc__free(r->rec_buf);
   rxc__free(r->spans);
   rxc__free(r->fields);
   rxc__free(r->map);
   rxc__free(r->country);
-  rxc__free(r->columns);
+  rxc__free(r->given);
+  rxc__free(r->given_bytes);
   rxc__free(r);
 }
 
@@ -198,34 +182,55 @@ const rxc_schema *rxc_reader_schema(const rxc_reader *r) {
   return r ? r->schema : NULL;
 }
 
-/* ---- records ------------------------------------------------------------ */
+/* ---- libcsv plumbing --------------------------------------------------- */
+
+/* RFC 4180 keeps spaces around unquoted fields as data; libcsv's default
+ * would trim them. */
+static int no_space(unsigned char c) {
+  (void)c;
+  return 0;
+}
+
+static void *csv_realloc(void *p, size_t n) { return rxc__realloc(p, n); }
+
+static int open_csv(rxc_reader *r) {
+  if (csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI) != 0) return -1;
+  csv_set_space_func(&r->csv, no_space);
+  csv_set_realloc_func(&r->csv, csv_realloc);
+  csv_set_free_func(&r->csv, rxc__free);
+  csv_set_blk_size(&r->csv, CSV_BLOCK);
+  r->csv_live = 1;
+  return 0;
+}
 
 static void fail(rxc_reader *r, rxc_status st) {
   if (r->status == RXC_OK) r->status = st;
 }
 
-static void clear_record(rxc_reader *r) { r->nspans = 0; }
-
-/* The parser starts afresh, between rows. */
-static void reset_parser(rxc_reader *r) {
-  r->pstate = ROW_NOT_BEGUN;
-  r->quoted = 0;
-  r->fstart = r->fw = 0;
+static void clear_record(rxc_reader *r) {
+  r->nspans = 0;
+  r->rec_len = 0;
 }
 
-/* One field ends: [off, off + len) from rec_base. The fields of a record
- * being discarded are not kept (as libcsv's field callback did not). */
-static void push_field(rxc_reader *r, size_t off, size_t len) {
+/* cb1: one field. Copies its bytes, since libcsv's pointer is borrowed. */
+static void on_field(void *data, size_t len, void *ud) {
+  rxc_reader *r = ud;
   if (r->discard || r->status != RXC_OK) return;
-  if (r->nspans == r->spans_cap &&
-      rxc__grow((void **)&r->spans, &r->spans_cap, r->nspans + 1,
-                sizeof *r->spans) != 0) {
+  /* The capacity tests are inline: this runs for every field. */
+  if ((r->nspans == r->spans_cap &&
+       rxc__grow((void **)&r->spans, &r->spans_cap, r->nspans + 1,
+                 sizeof *r->spans) != 0) ||
+      (r->rec_len + len >= r->rec_cap &&
+       rxc__grow((void **)&r->rec_buf, &r->rec_cap, r->rec_len + len + 1,
+                 1) != 0)) {
     fail(r, RXC_ENOMEM);
     return;
   }
-  r->spans[r->nspans].off = off;
+  if (len) memcpy(r->rec_buf + r->rec_len, data, len);
+  r->spans[r->nspans].off = r->rec_len;
   r->spans[r->nspans].len = len;
   r->nspans++;
+  r->rec_len += len;
 }
 
 static void count_reject(rxc_reader *r, const rxc_reject *rej) {
@@ -241,7 +246,7 @@ static void count_reject(rxc_reader *r, const rxc_reject *rej) {
 static void reader_reject(rxc_reader *r, rxc_reject_reason reason,
                           size_t field) {
   rxc_reject rej;
-  rej.line = out_line(r, r->rec_start);
+  rej.line = r->rec_start;
   rej.column = (unsigned long)field;
   rej.reason = reason;
   switch (reason) {
@@ -267,16 +272,16 @@ static void reader_reject(rxc_reader *r, rxc_reject_reason reason,
 }
 
 static rxc_status header_error(rxc_reader *r, const char *what) {
-  rxc_error_set(r->err, RXC_EHEADER, r->name, out_line(r, r->rec_start), 0,
+  rxc_error_set(r->err, RXC_EHEADER, r->name, r->rec_start, 0,
                 "the header row %s", what);
   return RXC_EHEADER;
 }
 
-/* Maps the header: the first record read, or (given, line 0) the names of
- * options.columns for a headerless input. */
+/* Maps a header row, or (given) the names of a headerless input, which
+ * have no line of their own (0). */
 static void take_header(rxc_reader *r, const rxc_str *f, size_t n,
                         int given) {
-  unsigned long line = given ? 0 : out_line(r, r->rec_start);
+  unsigned long line = given ? 0 : r->rec_start;
   if (r->header_fn && r->cb && r->cb->on_row) {
     /* Raw header mode: the caller maps the columns. */
     r->have_header = 1;
@@ -309,11 +314,12 @@ static void take_header(rxc_reader *r, const rxc_str *f, size_t n,
     fail(r, RXC_ESTOP);
 }
 
-/* The end of a record. */
-static void row_end(rxc_reader *r) {
+/* cb2: the end of a record. */
+static void on_row(int term, void *ud) {
+  rxc_reader *r = ud;
+  (void)term;
   unsigned long start = r->rec_start;
   r->in_record = 0;
-  r->pstate = ROW_NOT_BEGUN;
   /* Another record can follow on the same physical line only after a lone
    * CR; it would start on this line. */
   r->rec_start = r->lineno;
@@ -323,15 +329,13 @@ static void row_end(rxc_reader *r) {
     return;
   }
   size_t n = r->nspans;
-  if (n > r->fields_cap &&
-      rxc__grow((void **)&r->fields, &r->fields_cap, n, sizeof *r->fields) !=
-          0) {
+  if (rxc__grow((void **)&r->fields, &r->fields_cap, n ? n : 1,
+                sizeof *r->fields) != 0) {
     fail(r, RXC_ENOMEM);
     return;
   }
-  const char *base = r->buf + r->rec_base;
   for (size_t i = 0; i < n; i++)
-    r->fields[i] = (rxc_str){base + r->spans[i].off, r->spans[i].len};
+    r->fields[i] = (rxc_str){r->rec_buf + r->spans[i].off, r->spans[i].len};
   if (!r->have_header) {
     r->rec_start = start;
     take_header(r, r->fields, n, 0);
@@ -342,7 +346,6 @@ static void row_end(rxc_reader *r) {
   const rxc_record *rec;
   rxc_reject rej;
   r->number++;
-  start = out_line(r, start);
   if (r->cb && r->cb->on_row) {
     r->stats.rows_read++;
     if (r->cb->on_row(r->fields, n, start, r->number, r->cb->ud) != 0)
@@ -362,163 +365,8 @@ static void row_end(rxc_reader *r) {
     if (r->cb && r->cb->on_record && r->cb->on_record(rec, r->cb->ud) != 0)
       fail(r, RXC_ESTOP);
   }
-  clear_record(r); /* after the callback: rec points into the buffer */
+  clear_record(r); /* after the callback: rec points into rec_buf */
 }
-
-/* ---- the parser ---------------------------------------------------------- */
-
-/* The first comma, quote, CR or LF in s[i, n), or n: eight bytes at a time
- * (a byte equal to c has its high bit set in the result, the lowest such
- * byte exactly). */
-static inline uint64_t bytes_equal(uint64_t w, unsigned char c) {
-  uint64_t x = w ^ (0x0101010101010101ULL * c);
-  return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
-}
-
-static size_t find_special(const char *s, size_t i, size_t n) {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    memcpy(&w, s + i, 8);
-    uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') |
-                 bytes_equal(w, '\n') | bytes_equal(w, '\r');
-    if (m) return i + (size_t)(__builtin_ctzll(m) >> 3);
-  }
-#endif
-  for (; i < n; i++) {
-    char c = s[i];
-    if (c == ',' || c == '"' || c == '\n' || c == '\r') return i;
-  }
-  return n;
-}
-
-/* Parses buf[a, b), a part of one physical line in the current record
- * (rec_base <= a). Returns 0, or -1 on malformed quoting (the caller
- * recovers). Stops early once the run has failed. */
-static int parse(rxc_reader *r, size_t a, size_t b) {
-  char *s = r->buf;
-  size_t base = r->rec_base;
-  size_t i = a;
-  while (i < b && r->status == RXC_OK) {
-    switch (r->pstate) {
-      case ROW_NOT_BEGUN:
-      case FIELD_NOT_BEGUN: {
-        char c = s[i];
-        if (c == '\n' || c == '\r') {
-          i++;
-          /* Empty lines make no row; a line ending after a comma ends a
-           * row with an empty last field. */
-          if (r->pstate == FIELD_NOT_BEGUN) {
-            push_field(r, i - 1 - base, 0);
-            row_end(r);
-            if (r->status != RXC_OK) return 0;
-          }
-          continue;
-        }
-        if (c == ',') {
-          push_field(r, i - base, 0);
-          r->pstate = FIELD_NOT_BEGUN;
-          i++;
-          continue;
-        }
-        r->pstate = FIELD_BEGUN;
-        if (c == '"') {
-          r->quoted = 1;
-          i++;
-          r->fstart = r->fw = i - base;
-          continue;
-        }
-        r->quoted = 0;
-        r->fstart = i - base;
-        i++;
-      } /* fall through: the rest of the unquoted field */
-      /* FALLTHRU */
-      case FIELD_BEGUN:
-        if (!r->quoted) {
-          size_t j = find_special(s, i, b);
-          if (j == b) { /* the field goes on (only at the end of input) */
-            r->fw = b - base;
-            return 0;
-          }
-          if (s[j] == '"') return -1; /* a quote inside an unquoted field */
-          push_field(r, r->fstart, j - base - r->fstart);
-          i = j + 1;
-          if (s[j] == ',') {
-            r->pstate = FIELD_NOT_BEGUN;
-          } else {
-            row_end(r);
-            if (r->status != RXC_OK) return 0;
-          }
-          continue;
-        } else {
-          const char *q = memchr(s + i, '"', b - i);
-          size_t j = q ? (size_t)(q - s) : b;
-          size_t w = base + r->fw;
-          if (w != i) memmove(s + w, s + i, j - i);
-          r->fw += j - i;
-          if (!q) return 0; /* a line break inside quotes: goes on */
-          r->pstate = FIELD_MIGHT_HAVE_ENDED;
-          i = j + 1;
-          continue;
-        }
-      case FIELD_MIGHT_HAVE_ENDED: {
-        char c = s[i];
-        if (c == '"') { /* a doubled quote: one quote of data */
-          s[base + r->fw] = '"';
-          r->fw++;
-          r->pstate = FIELD_BEGUN;
-          i++;
-          continue;
-        }
-        if (c == ',') {
-          push_field(r, r->fstart, r->fw - r->fstart);
-          r->pstate = FIELD_NOT_BEGUN;
-          i++;
-          continue;
-        }
-        if (c == '\n' || c == '\r') {
-          push_field(r, r->fstart, r->fw - r->fstart);
-          i++;
-          row_end(r);
-          if (r->status != RXC_OK) return 0;
-          continue;
-        }
-        return -1; /* text after a closing quote */
-      }
-      default:
-        return 0;
-    }
-  }
-  return 0;
-}
-
-/* The length of the field being read, as libcsv counted it (a quote that
- * may close the field included). */
-static size_t field_so_far(const rxc_reader *r) {
-  switch (r->pstate) {
-    case FIELD_BEGUN: return r->fw - r->fstart;
-    case FIELD_MIGHT_HAVE_ENDED: return r->fw - r->fstart + 1;
-    default: return 0;
-  }
-}
-
-/* At the end of the input: the last row, unless a quoted field is open
- * (-1). */
-static int finish(rxc_reader *r) {
-  if (r->pstate == FIELD_BEGUN && r->quoted) return -1;
-  if (r->pstate != ROW_NOT_BEGUN) {
-    if (r->pstate == FIELD_NOT_BEGUN)
-      push_field(r, r->end - r->rec_base, 0);
-    else
-      push_field(r, r->fstart, r->fw - r->fstart);
-    row_end(r);
-  }
-  reset_parser(r);
-  return 0;
-}
-
-/* ---- lines --------------------------------------------------------------- */
 
 /* A line of nothing but spaces, tabs and its line end, outside a record. */
 static int is_blank(const char *p, size_t len) {
@@ -528,203 +376,115 @@ static int is_blank(const char *p, size_t len) {
   return 1;
 }
 
-static void feed(rxc_reader *r, size_t a, size_t b);
-static void skip_quoted(rxc_reader *r, size_t a, size_t b);
+static void feed(rxc_reader *r, const char *p, size_t len);
+static void skip_quoted(rxc_reader *r, const char *p, size_t len);
 
-/* Starts a record at buf[a]. */
-static void begin_record(rxc_reader *r, size_t a) {
-  r->rec_base = a;
-  clear_record(r);
-  reset_parser(r);
-}
-
-/* One physical line, buf[a, b): skipped through a runaway quoted field,
- * counted when blank between records, else parsed. */
-static void take_line(rxc_reader *r, size_t a, size_t b) {
+/* One physical line: skipped through a runaway quoted field, counted when
+ * blank between records, else fed to libcsv. */
+static void take_line(rxc_reader *r, const char *p, size_t len) {
   if (r->skipping) {
-    skip_quoted(r, a, b);
+    skip_quoted(r, p, len);
     return;
   }
   if (!r->in_record) {
-    if (is_blank(r->buf + a, b - a)) {
+    if (is_blank(p, len)) {
       r->stats.blank_lines++;
       return;
     }
     r->in_record = 1;
     r->rec_start = r->lineno;
-    begin_record(r, a);
   }
-  feed(r, a, b);
+  feed(r, p, len);
 }
 
-/* After malformed quoting: reject the row; the rest of the line is
- * dropped, and reading resumes with the next line. */
+/* Starts the parser afresh; used when csv_fini cannot reset it. */
+static int restart_csv(rxc_reader *r) {
+  close_csv(r);
+  if (open_csv(r) != 0) {
+    fail(r, RXC_ENOMEM);
+    return -1;
+  }
+  return 0;
+}
+
+/* After a strict-mode error: reject the row, then let csv_fini reset the
+ * parser. csv_fini flushes the partial row through the callbacks, so the
+ * discard flag makes on_field and on_row drop it. The rest of the line is
+ * dropped too; reading resumes with the next line. */
 static void recover(rxc_reader *r) {
   size_t field = r->nspans + 1;
   if (!r->have_header) {
     fail(r, header_error(r, "has malformed quoting"));
     return;
   }
-  if (!r->discard) reader_reject(r, RXC_REJ_QUOTE, field);
+  if (!r->discard)
+    reader_reject(r, RXC_REJ_QUOTE, field);
+  r->discard = 1;
+  if (csv_fini(&r->csv, on_field, on_row, r) != 0) restart_csv(r);
   r->discard = 0;
   r->in_record = 0;
-  r->rec_start = r->lineno;
   clear_record(r);
-  reset_parser(r);
 }
 
-static void feed(rxc_reader *r, size_t a, size_t b) {
-  if (parse(r, a, b) != 0) {
-    if (r->status == RXC_OK) recover(r);
+static void feed(rxc_reader *r, const char *p, size_t len) {
+  size_t used = csv_parse(&r->csv, p, len, on_field, on_row, r);
+  if (r->status != RXC_OK) return;
+  if (used < len) {
+    int e = csv_error(&r->csv);
+    if (e == CSV_EPARSE)
+      recover(r);
+    else
+      fail(r, e == CSV_ETOOBIG ? RXC_ELIMIT : RXC_ENOMEM);
     return;
   }
-  if (r->status != RXC_OK) return;
   /* A record still open after a whole line is inside a quoted field. If
    * that field has outgrown the limit, reject the row now and skip to its
    * closing quote, rather than buffer the rest of the file behind one
-   * stray quote. */
-  if (r->in_record && field_so_far(r) > r->max_field) {
+   * stray quote. entry_pos is libcsv's documented count of the field's
+   * bytes so far. */
+  if (r->in_record && r->csv.entry_pos > r->max_field) {
     if (!r->have_header) {
       fail(r, header_error(r, "has a field longer than the limit"));
       return;
     }
-    if (!r->discard) reader_reject(r, RXC_REJ_TOO_LONG, r->nspans + 1);
+    if (!r->discard)
+      reader_reject(r, RXC_REJ_TOO_LONG, r->nspans + 1);
     r->discard = 1;
     r->skipping = 1;
     clear_record(r);
-    reset_parser(r);
+    restart_csv(r);
   }
 }
 
 /* In a runaway quoted field: look for its closing quote on this line, then
  * parse the rest of the record (still discarded) from there. */
-static void skip_quoted(rxc_reader *r, size_t a, size_t b) {
-  const char *p = r->buf;
-  for (size_t i = a; i < b; i++) {
+static void skip_quoted(rxc_reader *r, const char *p, size_t len) {
+  for (size_t i = 0; i < len; i++) {
     if (p[i] != '"') continue;
-    if (i + 1 < b && p[i + 1] == '"') {
+    if (i + 1 < len && p[i + 1] == '"') {
       i++; /* a doubled quote is data */
       continue;
     }
     r->skipping = 0;
-    if (is_blank(p + i + 1, b - i - 1)) {
-      /* The field ended the record. */
+    const char *rest = p + i + 1;
+    size_t rlen = len - i - 1;
+    if (is_blank(rest, rlen)) {
+      /* The field ended the record; libcsv, restarted, would not see
+       * the line end as the end of a row. */
       r->in_record = 0;
       r->discard = 0;
     } else {
-      begin_record(r, i + 1);
-      feed(r, i + 1, b);
+      feed(r, rest, rlen);
     }
     return;
   }
 }
 
-/* ---- reading ------------------------------------------------------------- */
-
-/* Makes room to read `need` bytes: drops what no longer matters
- * (everything before the record in progress, or before the line being
- * split), then grows the buffer when less is free. Offsets into the buffer
- * move by what was dropped. */
-static int make_room(rxc_reader *r, size_t need) {
-  size_t keep = r->in_record && !r->skipping ? r->rec_base : r->pos;
-  if (keep > r->pos) keep = r->pos;
-  if (keep > 0) {
-    size_t n = r->end - keep;
-    if (n) memmove(r->buf, r->buf + keep, n);
-    r->end = n;
-    r->pos -= keep;
-    if (r->in_record && !r->skipping) r->rec_base -= keep;
-  }
-  if (r->cap - r->end < need) {
-    size_t want = r->cap ? r->cap : 2 * READ_BLOCK;
-    while (want - r->end < need) {
-      if (want > SIZE_MAX / 2) return -1;
-      want *= 2;
-    }
-    char *nb = rxc__realloc(r->buf, want);
-    if (!nb) return -1;
-    r->buf = nb;
-    r->cap = want;
-  }
-  return 0;
-}
-
-/* Whether `in` may be read in large blocks: a regular file, where fread
- * returns at once. fread fills its whole request, so on a pipe, a FIFO, a
- * terminal or a stream made with fopencookie (standard input being hashed
- * as it is read, a .csv.gz) it would wait for a block's worth of input,
- * holding back rows already written to the pipe, and not return when a
- * signal interrupts the wait; those are read a line at a time (getline),
- * as they come. */
-static int reads_blocks(FILE *in) {
-  int fd = fileno(in);
-  struct stat st;
-  return fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* Reads more input into the buffer. Returns 1 when bytes were added, 0 at
- * the end of the input or on an error (*failed: its errno), -1 to try again
- * (a read interrupted by a signal), -2 out of memory. */
-static int refill(rxc_reader *r, FILE *in, int blocks, int *failed) {
-  if (blocks) {
-    if (make_room(r, READ_BLOCK) != 0) return -2;
-    size_t want = r->cap - r->end;
-    errno = 0;
-    size_t got = fread(r->buf + r->end, 1, want, in);
-    r->end += got;
-    if (got == want) return 1;
-    if (ferror(in)) {
-      if (errno == EINTR) {
-        clearerr(in);
-        return got ? 1 : -1;
-      }
-      *failed = errno ? errno : EIO;
-    }
-    return got ? 1 : 0;
-  }
-  errno = 0;
-  ssize_t got = getline(&r->line, &r->line_cap, in);
-  if (got == -1) {
-    /* A signal interrupted a read that was waiting (a pipe, a FIFO):
-     * stop when asked to, else read on. */
-    if (ferror(in) && errno == EINTR) {
-      clearerr(in);
-      return -1;
-    }
-    /* getline fails without marking the stream when a line cannot be
-     * held in memory: that is no end of input, and the rows after it must
-     * not be silently lost. */
-    if (ferror(in) || !feof(in)) *failed = errno ? errno : EIO;
-    return 0;
-  }
-  if (make_room(r, (size_t)got) != 0) return -2;
-  memcpy(r->buf + r->end, r->line, (size_t)got);
-  r->end += (size_t)got;
-  return 1;
-}
-
-/* Splits buf[a, b) (one line as fread sees it, ending with LF or at the end
- * of input) at CRs not followed by LF, counting each part as a line. */
-static void take_lines(rxc_reader *r, size_t a, size_t b) {
-  const char *p = r->buf;
-  for (;;) {
-    const char *cr;
-    size_t len = b - a;
-    if (len > 1 && (cr = memchr(p + a, '\r', len - 1)) != NULL &&
-        cr[1] != '\n') {
-      size_t seg = (size_t)(cr - p) + 1;
-      r->lineno++;
-      r->stats.lines++;
-      take_line(r, a, seg);
-      if (r->status != RXC_OK) return;
-      a = seg;
-      continue;
-    }
-    r->lineno++;
-    r->stats.lines++;
-    take_line(r, a, b);
-    return;
-  }
+/* One more physical line; a line number saturates rather than wraps (an
+ * offset near the top of the range). */
+static void next_line(rxc_reader *r) {
+  if (r->lineno != (unsigned long)-1) r->lineno++;
+  r->stats.lines++;
 }
 
 static void start_run(rxc_reader *r, const char *name,
@@ -732,118 +492,122 @@ static void start_run(rxc_reader *r, const char *name,
   reset_run(r);
   memset(&r->stats, 0, sizeof r->stats);
   clear_record(r);
-  reset_parser(r);
   r->cb = cb;
   r->err = err;
   r->name = name ? name : "-";
-  r->lineno = r->rec_start = r->number = 0;
+  /* Lines are counted from the offset: a chunk that starts at line N + 1
+   * of the original file reports the original's lines. */
+  r->lineno = r->rec_start = r->opts.line_offset;
+  r->number = 0;
   r->in_record = r->discard = r->skipping = r->have_header = 0;
-  r->end = r->pos = r->rec_base = 0;
   r->status = RXC_OK;
-}
-
-/* A headerless input's header: the names of options.columns, mapped
- * before anything is read. */
-static void take_given_header(rxc_reader *r) {
-  size_t n = r->opts.ncolumns;
-  rxc_str *f = rxc__malloc((n ? n : 1) * sizeof *f);
-  if (!f) {
-    fail(r, RXC_ENOMEM);
-    return;
-  }
-  for (size_t i = 0; i < n; i++)
-    f[i] = (rxc_str){r->columns[i], strlen(r->columns[i])};
-  take_header(r, f, n, 1);
-  rxc__free(f);
-}
-
-/* The first line: a UTF-8 BOM is dropped; UTF-16 is named. Returns the
- * bytes to skip, or -1. */
-static int first_line(rxc_reader *r, size_t a, size_t b, rxc_error *err) {
-  const char *p = r->buf + a;
-  size_t len = b - a;
-  if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) return 3;
-  if (len >= 2 &&
-      (memcmp(p, "\xFF\xFE", 2) == 0 || memcmp(p, "\xFE\xFF", 2) == 0)) {
-    /* Spreadsheets offer "Unicode text"; say so rather than list a header
-     * of NUL bytes. */
-    rxc_error_set(err, RXC_EHEADER, r->name, out_line(r, 1), 0,
-                  "the input is UTF-16; save it as UTF-8 CSV");
-    fail(r, RXC_EHEADER);
-    return -1;
-  }
-  return 0;
 }
 
 rxc_status rxc_reader_run(rxc_reader *r, FILE *in, const char *name,
                           const rxc_reader_callbacks *cb, rxc_error *err) {
   start_run(r, name, cb, err);
-  if (r->columns) take_given_header(r);
-  int blocks = reads_blocks(in);
-  int eof = 0, read_failed = 0;
-  size_t scanned = 0; /* [pos, pos + scanned) holds no LF */
-  while (r->status == RXC_OK) {
-    /* The next line: up to its LF, or to the end of the input. */
-    const char *lf = NULL;
-    if (r->pos + scanned < r->end)
-      lf = memchr(r->buf + r->pos + scanned, '\n', r->end - r->pos - scanned);
-    if (!lf && !eof) {
-      scanned = r->end - r->pos;
-      if (r->opts.stop && *r->opts.stop) {
-        fail(r, RXC_ESTOP);
-        break;
-      }
-      int k = refill(r, in, blocks, &read_failed);
-      if (k == -2) {
-        fail(r, RXC_ENOMEM);
-        break;
-      }
-      if (k == 0) eof = 1; /* what was read is still split into lines */
-      continue;
+  if (open_csv(r) != 0) {
+    rxc_error_set(err, RXC_ENOMEM, r->name, 0, 0, "out of memory");
+    return RXC_ENOMEM;
+  }
+  /* A headerless input: the names given are its header, mapped first. */
+  if (r->given) {
+    if (r->ngiven == 0) {
+      rxc_error_set(err, RXC_EHEADER, r->name, 0, 0,
+                    "no column names were given");
+      fail(r, RXC_EHEADER);
+    } else {
+      take_header(r, r->given, r->ngiven, 1);
     }
-    size_t a = r->pos;
-    size_t b = lf ? (size_t)(lf - r->buf) + 1 : r->end;
-    if (a == b) break; /* the end of the input */
+  }
+  ssize_t got;
+  int read_failed = 0;
+  errno = 0;
+  for (;;) {
+    if (r->status != RXC_OK) break;
     if (r->opts.stop && *r->opts.stop) {
       fail(r, RXC_ESTOP);
       break;
     }
-    r->pos = b;
-    scanned = 0;
-    if (r->lineno == 0) {
-      int skip = first_line(r, a, b, err);
-      if (skip < 0) break;
-      a += (size_t)skip;
+    got = getline(&r->line, &r->line_cap, in);
+    if (got == -1) {
+      /* A signal interrupted a read that was waiting (a pipe, a FIFO):
+       * stop when asked to, else read on. */
+      if (ferror(in) && errno == EINTR) {
+        clearerr(in);
+        errno = 0;
+        continue;
+      }
+      /* getline fails without marking the stream when a line cannot be
+       * held in memory: that is no end of input, and the rows after it
+       * must not be silently lost. */
+      if (!feof(in) && !ferror(in)) read_failed = errno ? errno : EIO;
+      break;
     }
-    take_lines(r, a, b);
+    const char *p = r->line;
+    size_t len = (size_t)got;
+    next_line(r);
+    if (r->stats.lines == 1) {
+      if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+        p += 3;
+        len -= 3;
+      } else if (len >= 2 && (memcmp(p, "\xFF\xFE", 2) == 0 ||
+                              memcmp(p, "\xFE\xFF", 2) == 0)) {
+        /* Spreadsheets offer "Unicode text"; say so rather than list a
+         * header of NUL bytes. */
+        rxc_error_set(err, RXC_EHEADER, r->name, r->lineno, 0,
+                      "the input is UTF-16; save it as UTF-8 CSV");
+        fail(r, RXC_EHEADER);
+        break;
+      }
+    }
+    /* A CR that is not part of a CRLF ends a line too (CR-only files):
+     * libcsv ends a record there, so the line count must as well, or every
+     * row of such a file would be reported at line 1. getline splits at LF
+     * only, so a CRLF can only be the last two bytes. */
+    const char *cr;
+    while (len > 1 && (cr = memchr(p, '\r', len - 1)) != NULL &&
+           cr[1] != '\n') {
+      size_t seg = (size_t)(cr - p) + 1;
+      take_line(r, p, seg);
+      p += seg;
+      len -= seg;
+      next_line(r);
+    }
+    take_line(r, p, len);
   }
-  if (r->status == RXC_OK && read_failed) {
-    rxc_status st = read_failed == ENOMEM ? RXC_ENOMEM : RXC_EIO;
-    rxc_error_set(err, st, r->name, out_line(r, r->lineno + 1), 0,
-                  "read error: %s", strerror(read_failed));
-    fail(r, st);
+  if (r->status == RXC_OK && (ferror(in) || read_failed)) {
+    if (read_failed) errno = read_failed;
+    rxc_error_set(err, errno == ENOMEM ? RXC_ENOMEM : RXC_EIO, r->name,
+                  r->lineno + 1, 0, "read error: %s",
+                  errno ? strerror(errno) : "unknown");
+    fail(r, errno == ENOMEM ? RXC_ENOMEM : RXC_EIO);
   }
-  if (r->status == RXC_OK && !r->skipping && r->in_record && finish(r) != 0) {
-    /* Only a quoted field still open at the end fails. */
+  if (r->status == RXC_OK && !r->skipping &&
+      csv_fini(&r->csv, on_field, on_row, r) != 0) {
+    /* Only a quoted field still open at the end makes csv_fini fail. */
     if (!r->have_header)
       fail(r, header_error(r, "has an unterminated quoted field"));
     else
       reader_reject(r, RXC_REJ_UNTERMINATED, r->nspans + 1);
   }
+  close_csv(r);
   clear_record(r);
-  reset_parser(r);
   if (r->status == RXC_OK && !r->have_header) {
     rxc_error_set(err, RXC_EHEADER, r->name, 0, 0, "no header row");
     return RXC_EHEADER;
   }
   switch (r->status) {
     case RXC_ESTOP:
-      rxc_error_set(err, RXC_ESTOP, r->name, out_line(r, r->lineno), 0,
+      rxc_error_set(err, RXC_ESTOP, r->name, r->lineno, 0,
                     "stopped by the caller");
       break;
     case RXC_ENOMEM:
-      rxc_error_set(err, RXC_ENOMEM, r->name, out_line(r, r->lineno), 0,
-                    "out of memory");
+      rxc_error_set(err, RXC_ENOMEM, r->name, r->lineno, 0, "out of memory");
+      break;
+    case RXC_ELIMIT:
+      rxc_error_set(err, RXC_ELIMIT, r->name, r->lineno, 0,
+                    "a record is too large");
       break;
     default:
       break; /* RXC_OK; EHEADER and EIO already set err */
@@ -852,15 +616,6 @@ rxc_status rxc_reader_run(rxc_reader *r, FILE *in, const char *name,
 }
 
 /* ---- headers for headerless input (libcsv) ------------------------------- */
-
-/* RFC 4180 keeps spaces around unquoted fields as data; libcsv's default
- * would trim them. */
-static int no_space(unsigned char c) {
-  (void)c;
-  return 0;
-}
-
-static void *csv_realloc(void *p, size_t n) { return rxc__realloc(p, n); }
 
 enum { HEADER_MAX = 1024 * 1024 };
 

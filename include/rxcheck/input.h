@@ -255,6 +255,23 @@ RXC_API int rxc_builder_build(rxc_builder *b, const rxc_str *fields,
                               size_t n, unsigned long line,
                               unsigned long number, const rxc_record **rec,
                               rxc_reject *rej);
+/* rxc_builder_build, except that the diagnosis and co-medication lists
+ * are not split: the record has ndx and ncomed 0 until rxc_builder_lists.
+ * Everything that can make the row a reject is checked, as by
+ * rxc_builder_build (the same return values, rejects and record
+ * otherwise), and drug_code is parsed, so that a caller can tell whether
+ * the record is in scope (rxc_checker_in_scope) before paying for the
+ * lists, which only in-scope records need: most rows of an export are of
+ * other drugs. */
+RXC_API int rxc_builder_build_lazy(rxc_builder *b, const rxc_str *fields,
+                                   size_t n, unsigned long line,
+                                   unsigned long number,
+                                   const rxc_record **rec, rxc_reject *rej);
+/* Splits the lists of the record the last rxc_builder_build_lazy returned
+ * (its dx, ndx, comed, ncomed); nothing to do after rxc_builder_build, a
+ * reject or a second call. Returns 0, or -1 on out of memory. Allocates
+ * only to grow its scratch. */
+RXC_API int rxc_builder_lists(rxc_builder *b);
 
 /* ---- reader: a CSV stream -> records and rejects ---------------------- */
 
@@ -326,12 +343,13 @@ RXC_API const rxc_read_stats *rxc_reader_stats(const rxc_reader *r);
  * until its next run or rxc_reader_free. */
 RXC_API const rxc_schema *rxc_reader_schema(const rxc_reader *r);
 
-/* ---- headers for headerless input ----------------------------------------- */
+/* ---- headers for headerless input ---------------------------------------- */
 
 /* Reads the header of the CSV file at `path` (plain, or gzip-compressed as
  * rxc_table_open reads it; "-" is standard input, of which it consumes a
- * buffer's worth): only the first record is parsed, with libcsv as the
- * reader parses, after a UTF-8 BOM and any blank lines. The names are as
+ * buffer's worth): only the first record is parsed (libcsv, strict RFC
+ * 4180 with spaces kept, the reader's rules), after a UTF-8 BOM and any
+ * blank lines. The names are as
  * read (the schema trims them). Returns RXC_OK and sets *names (n
  * NUL-terminated strings, then a NULL) and *n; RXC_EHEADER when the file
  * has no record (empty, blank or a BOM only), is UTF-16, or its first
