@@ -24,29 +24,41 @@ const char *rxc_system_name(rxc_system s) {
   return system_names[s];
 }
 
-/* Aliases seen in exports and vocabularies, besides the canonical names. */
+/* Aliases seen in exports and vocabularies, besides the canonical names;
+ * with their lengths, since every prefixed code of every row is looked
+ * up. */
+#define ALIAS(text, sys) {text, sizeof text - 1, sys}
 static const struct {
   const char *name;
+  size_t len;
   rxc_system sys;
 } system_aliases[] = {
-    {"icd10", RXC_SYS_ICD10},    {"icd-10", RXC_SYS_ICD10},
-    {"icd10cm", RXC_SYS_ICD10},  {"icd-10-cm", RXC_SYS_ICD10},
-    {"icd10-cm", RXC_SYS_ICD10}, {"icd9", RXC_SYS_ICD9},
-    {"icd-9", RXC_SYS_ICD9},     {"icd9cm", RXC_SYS_ICD9},
-    {"icd-9-cm", RXC_SYS_ICD9},  {"icd9-cm", RXC_SYS_ICD9},
-    {"icd-10cm", RXC_SYS_ICD10}, {"snomed", RXC_SYS_SNOMED},
-    {"snomedct", RXC_SYS_SNOMED}, {"snomed-ct", RXC_SYS_SNOMED},
-    {"sct", RXC_SYS_SNOMED},     {"rxnorm", RXC_SYS_RXNORM},
-    {"rxcui", RXC_SYS_RXNORM},   {"ndc", RXC_SYS_NDC},
-    {"atc", RXC_SYS_ATC},        {"bnf", RXC_SYS_BNF},
-    {"omop", RXC_SYS_OMOP},
+    ALIAS("icd10", RXC_SYS_ICD10),     ALIAS("icd-10", RXC_SYS_ICD10),
+    ALIAS("icd10cm", RXC_SYS_ICD10),   ALIAS("icd-10-cm", RXC_SYS_ICD10),
+    ALIAS("icd10-cm", RXC_SYS_ICD10),  ALIAS("icd9", RXC_SYS_ICD9),
+    ALIAS("icd-9", RXC_SYS_ICD9),      ALIAS("icd9cm", RXC_SYS_ICD9),
+    ALIAS("icd-9-cm", RXC_SYS_ICD9),   ALIAS("icd9-cm", RXC_SYS_ICD9),
+    ALIAS("icd-10cm", RXC_SYS_ICD10),  ALIAS("snomed", RXC_SYS_SNOMED),
+    ALIAS("snomedct", RXC_SYS_SNOMED), ALIAS("snomed-ct", RXC_SYS_SNOMED),
+    ALIAS("sct", RXC_SYS_SNOMED),      ALIAS("rxnorm", RXC_SYS_RXNORM),
+    ALIAS("rxcui", RXC_SYS_RXNORM),    ALIAS("ndc", RXC_SYS_NDC),
+    ALIAS("atc", RXC_SYS_ATC),         ALIAS("bnf", RXC_SYS_BNF),
+    ALIAS("omop", RXC_SYS_OMOP),
 };
+#undef ALIAS
+enum { SYSTEM_NAME_MAX = 9 }; /* the longest alias */
 
 rxc_system rxc_system_lookup(const char *name, size_t len) {
   rxc_str s = rxc__trim((rxc_str){name, len});
+  if (!s.len || s.len > SYSTEM_NAME_MAX) return RXC_SYS_NONE;
+  char low[SYSTEM_NAME_MAX];
+  for (size_t i = 0; i < s.len; i++)
+    low[i] = (char)rxc__lower((unsigned char)s.ptr[i]);
   for (size_t i = 0; i < sizeof system_aliases / sizeof system_aliases[0];
        i++)
-    if (rxc__ieq_cstr(s, system_aliases[i].name)) return system_aliases[i].sys;
+    if (system_aliases[i].len == s.len &&
+        memcmp(low, system_aliases[i].name, s.len) == 0)
+      return system_aliases[i].sys;
   return RXC_SYS_NONE;
 }
 

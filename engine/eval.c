@@ -1065,6 +1065,12 @@ static rxc_status note_match_limit(rxc_checker *c) {
   return RXC_OK;
 }
 
+int rxc_checker_in_scope(rxc_checker *c, const rxc_record *rec) {
+  int pack = -1, formulation = 0;
+  classify(c, rec, &pack, &formulation);
+  return pack >= 0;
+}
+
 rxc_status rxc_checker_check(rxc_checker *c, const rxc_record *rec,
                              const rxc_result **out) {
   *out = &c->res;

@@ -213,8 +213,12 @@ static rxc_status process(worker *w, batch *b) {
       built = rxc__enrich(w->enricher, w->fields, it->n, it->line, it->number,
                           w->pl->io.today, &fields, &nfields, &rej);
     if (built > 0) {
-      built = rxc_builder_build(w->builder, fields, nfields, it->line,
-                                it->number, &rec, &rej);
+      built = rxc_builder_build_lazy(w->builder, fields, nfields, it->line,
+                                     it->number, &rec, &rej);
+      /* Only in-scope records need their lists split. */
+      if (built > 0 && rxc_checker_in_scope(w->checker, rec) &&
+          rxc_builder_lists(w->builder) != 0)
+        built = -1;
       /* A reject in a virtual column names the column it came from. */
       if (built == 0 && w->pl->rowmap)
         rej.column = rxc__rowmap_source_column(w->pl->rowmap, rej.column);

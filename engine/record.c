@@ -62,6 +62,7 @@ struct rxc_builder {
   size_t comed_cap;
   char *codes; /* normalised code text the rxc_code items point into */
   size_t codes_cap;
+  int lists_pending; /* rec was built lazily; its lists are not split */
 };
 
 /* Upper-cases a country, maps the UK's common "UK" to ISO "GB", and
@@ -183,6 +184,30 @@ static int is_ascii(rxc_str s) {
   return 1;
 }
 
+/* The OR of a field's bytes, for a whole row's ASCII test with one branch
+ * at the end: fields are short, and a branch per word or byte cost more
+ * than the test itself. */
+static inline uint64_t or_bytes(rxc_str s) {
+  const unsigned char *p = (const unsigned char *)s.ptr;
+  size_t n = s.len;
+  if (n >= 8) { /* whole words, the last one overlapping */
+    uint64_t acc = 0, w;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&w, p + i, 8);
+      acc |= w;
+    }
+    memcpy(&w, p + n - 8, 8);
+    return acc | w;
+  }
+  if (n >= 4) { /* two halves, overlapping */
+    uint32_t a, b;
+    memcpy(&a, p, 4);
+    memcpy(&b, p + n - 4, 4);
+    return a | b;
+  }
+  return n ? (uint64_t)(p[0] | p[n / 2] | p[n - 1]) : 0;
+}
+
 /* ---- value parsers ------------------------------------------------------
  * By hand rather than strtod/strtol: those follow the locale (a decimal
  * comma would change what "12.5" means), accept hex, exponents and
@@ -240,57 +265,69 @@ static int reject(rxc_reject *rej, unsigned long line, size_t col,
 
 /* ---- lists ------------------------------------------------------------- */
 
-static size_t count_items(rxc_str s) {
-  size_t n = 1;
-  for (size_t i = 0; i < s.len; i++)
-    if (s.ptr[i] == ';' || s.ptr[i] == '|') n++;
-  return n;
+/* Capacity for `need` items of `size` bytes: the inline test first, as
+ * this runs for every row. */
+static inline int reserve(void **p, size_t *cap, size_t need, size_t size) {
+  return need <= *cap ? 0 : rxc__grow(p, cap, need, size);
 }
 
-/* The next trimmed, non-empty item of a ';' or '|' list from *pos, or
- * an empty slice at the end. */
-static rxc_str next_item(rxc_str s, size_t *pos) {
-  while (*pos < s.len) {
-    size_t start = *pos, i = start;
-    while (i < s.len && s.ptr[i] != ';' && s.ptr[i] != '|') i++;
-    *pos = i + 1;
-    rxc_str item = rxc__trim((rxc_str){s.ptr + start, i - start});
-    if (item.len) return item;
-  }
-  return (rxc_str){"", 0};
+/* The end of the list item that starts at s[i]: the next ';' or '|', or
+ * the end. */
+static inline size_t item_end(rxc_str s, size_t i) {
+  while (i < s.len && s.ptr[i] != ';' && s.ptr[i] != '|') i++;
+  return i;
 }
 
-/* Splits the lists and parses the codes into the builder's buffers,
- * growing them only when this row is larger than any before. */
-static int build_lists(rxc_builder *b, rxc_record *r) {
+/* Parses the drug code into the builder's code buffer, grown here for the
+ * lists' codes too (so that the lists, split later or not at all, never
+ * move it). The lists are left empty. */
+static int build_drug_code(rxc_builder *b, rxc_record *r) {
   rxc_str dx = r->canon[RXC_F_DIAGNOSIS_CODES];
-  rxc_str cm = r->canon[RXC_F_CO_MEDICATIONS];
   rxc_str dc = r->canon[RXC_F_DRUG_CODE];
   /* Each code needs its length plus a NUL; the items of a list are
    * shorter than the list, and there are at most len + 1 of them. */
   size_t need = 2 * dx.len + dc.len + 3;
-  size_t ndx = dx.len ? count_items(dx) : 0;
-  size_t ncm = cm.len ? count_items(cm) : 0;
-  if (rxc__grow((void **)&b->codes, &b->codes_cap, need, 1) != 0 ||
-      rxc__grow((void **)&b->dx, &b->dx_cap, ndx ? ndx : 1, sizeof *b->dx) !=
-          0 ||
-      rxc__grow((void **)&b->comed, &b->comed_cap, ncm ? ncm : 1,
-                sizeof *b->comed) != 0)
-    return -1;
-  char *buf = b->codes;
-  rxc_code_parse(dc.ptr, dc.len, 1, buf, &r->drug_code);
-  buf += r->drug_code.code.len + 1;
-  size_t n = 0, pos = 0;
-  for (rxc_str it = next_item(dx, &pos); it.len; it = next_item(dx, &pos)) {
+  if (reserve((void **)&b->codes, &b->codes_cap, need, 1) != 0) return -1;
+  rxc_code_parse(dc.ptr, dc.len, 1, b->codes, &r->drug_code);
+  r->ndx = 0;
+  r->dx = b->dx;
+  r->ncomed = 0;
+  r->comed = b->comed;
+  return 0;
+}
+
+/* Splits the lists (';' or '|', items trimmed, empty ones dropped) in one
+ * pass each and parses the diagnosis codes into the builder's buffers,
+ * which grow only when this row has more items than any before. */
+static int build_lists(rxc_builder *b, rxc_record *r) {
+  rxc_str dx = r->canon[RXC_F_DIAGNOSIS_CODES];
+  rxc_str cm = r->canon[RXC_F_CO_MEDICATIONS];
+  char *buf = b->codes + r->drug_code.code.len + 1;
+  size_t n = 0;
+  for (size_t i = 0; i < dx.len;) {
+    size_t end = item_end(dx, i);
+    rxc_str it = rxc__trim((rxc_str){dx.ptr + i, end - i});
+    i = end + 1;
+    if (!it.len) continue;
+    if (reserve((void **)&b->dx, &b->dx_cap, n + 1, sizeof *b->dx) != 0)
+      return -1;
     rxc_code_parse(it.ptr, it.len, 0, buf, &b->dx[n]);
     buf += b->dx[n].code.len + 1;
     n++;
   }
   r->ndx = n;
   r->dx = b->dx;
-  n = pos = 0;
-  for (rxc_str it = next_item(cm, &pos); it.len; it = next_item(cm, &pos))
+  n = 0;
+  for (size_t i = 0; i < cm.len;) {
+    size_t end = item_end(cm, i);
+    rxc_str it = rxc__trim((rxc_str){cm.ptr + i, end - i});
+    i = end + 1;
+    if (!it.len) continue;
+    if (reserve((void **)&b->comed, &b->comed_cap, n + 1, sizeof *b->comed) !=
+        0)
+      return -1;
     b->comed[n++] = it;
+  }
   r->ncomed = n;
   r->comed = b->comed;
   return 0;
@@ -310,30 +347,43 @@ rxc_str rxc_record_field(const rxc_record *rec, rxc_field f) {
 static const char *const expect_date =
     "is not a valid date; expected YYYY-MM-DD (a time may follow)";
 
-int rxc_builder_build(rxc_builder *b, const rxc_str *fields, size_t n,
-                      unsigned long line, unsigned long number,
-                      const rxc_record **out, rxc_reject *rej) {
+/* rxc_builder_build, with the lists split (lazy 0) or left for
+ * rxc_builder_lists. */
+static int build(rxc_builder *b, const rxc_str *fields, size_t n,
+                 unsigned long line, unsigned long number, int lazy,
+                 const rxc_record **out, rxc_reject *rej) {
   *out = NULL;
+  b->lists_pending = 0;
   if (n != b->ncol) {
     reject(rej, line, (n < b->ncol ? n : b->ncol) + 1, RXC_REJ_FIELD_COUNT);
     snprintf(rej->message, sizeof rej->message,
              "expected %zu fields as in the header, found %zu", b->ncol, n);
     return 0;
   }
+  /* Every field within the limit and ASCII, as nearly all are: one pass
+   * and one test. Otherwise the first field at fault, in order. */
+  uint64_t bits = 0;
+  size_t longest = 0;
   for (size_t i = 0; i < n; i++) {
-    if (fields[i].len > b->max_field) {
-      reject(rej, line, i + 1, RXC_REJ_TOO_LONG);
-      snprintf(rej->message, sizeof rej->message,
-               "%s is longer than the limit of %zu bytes", b->labels[i],
-               b->max_field);
-      return 0;
-    }
-    if (!is_ascii(fields[i]) &&
-        !rxc__utf8_valid(fields[i].ptr, fields[i].len)) {
-      reject(rej, line, i + 1, RXC_REJ_UTF8);
-      snprintf(rej->message, sizeof rej->message,
-               "%s is not valid UTF-8", b->labels[i]);
-      return 0;
+    bits |= or_bytes(fields[i]);
+    if (fields[i].len > longest) longest = fields[i].len;
+  }
+  if ((bits & 0x8080808080808080ULL) || longest > b->max_field) {
+    for (size_t i = 0; i < n; i++) {
+      if (fields[i].len > b->max_field) {
+        reject(rej, line, i + 1, RXC_REJ_TOO_LONG);
+        snprintf(rej->message, sizeof rej->message,
+                 "%s is longer than the limit of %zu bytes", b->labels[i],
+                 b->max_field);
+        return 0;
+      }
+      if (!is_ascii(fields[i]) &&
+          !rxc__utf8_valid(fields[i].ptr, fields[i].len)) {
+        reject(rej, line, i + 1, RXC_REJ_UTF8);
+        snprintf(rej->message, sizeof rej->message,
+                 "%s is not valid UTF-8", b->labels[i]);
+        return 0;
+      }
     }
   }
 
@@ -457,7 +507,29 @@ int rxc_builder_build(rxc_builder *b, const rxc_str *fields, size_t n,
     r->age = rxc_age_years(r->birth_date, r->rx_date);
   else
     r->age = age;
-  if (build_lists(b, r) != 0) return -1;
+  if (build_drug_code(b, r) != 0) return -1;
+  if (lazy)
+    b->lists_pending = 1;
+  else if (build_lists(b, r) != 0)
+    return -1;
   *out = r;
   return 1;
+}
+
+int rxc_builder_build(rxc_builder *b, const rxc_str *fields, size_t n,
+                      unsigned long line, unsigned long number,
+                      const rxc_record **out, rxc_reject *rej) {
+  return build(b, fields, n, line, number, 0, out, rej);
+}
+
+int rxc_builder_build_lazy(rxc_builder *b, const rxc_str *fields, size_t n,
+                           unsigned long line, unsigned long number,
+                           const rxc_record **out, rxc_reject *rej) {
+  return build(b, fields, n, line, number, 1, out, rej);
+}
+
+int rxc_builder_lists(rxc_builder *b) {
+  if (!b->lists_pending) return 0;
+  b->lists_pending = 0;
+  return build_lists(b, &b->rec);
 }

@@ -6,15 +6,6 @@
 
 #include <string.h>
 
-rxc_str rxc__trim(rxc_str s) {
-  while (s.len && rxc__isspace((unsigned char)s.ptr[0])) {
-    s.ptr++;
-    s.len--;
-  }
-  while (s.len && rxc__isspace((unsigned char)s.ptr[s.len - 1])) s.len--;
-  return s;
-}
-
 int rxc__ieq(rxc_str a, rxc_str b) {
   if (a.len != b.len) return 0;
   for (size_t i = 0; i < a.len; i++)

@@ -19,13 +19,21 @@ static inline int rxc__isdigit(int c) { return c >= '0' && c <= '9'; }
 static inline int rxc__isalpha(int c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
+/* ' ', or \t \n \v \f \r (9 to 13). */
 static inline int rxc__isspace(int c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-         c == '\v';
+  return c == ' ' || (unsigned)(c - '\t') <= (unsigned)('\r' - '\t');
 }
 
-/* Trims ASCII white space from both ends. */
-rxc_str rxc__trim(rxc_str s);
+/* Trims ASCII white space from both ends. Inline: the builder trims every
+ * field of every row. */
+static inline rxc_str rxc__trim(rxc_str s) {
+  while (s.len && rxc__isspace((unsigned char)s.ptr[0])) {
+    s.ptr++;
+    s.len--;
+  }
+  while (s.len && rxc__isspace((unsigned char)s.ptr[s.len - 1])) s.len--;
+  return s;
+}
 /* Case-insensitive (ASCII) equality of two slices. */
 int rxc__ieq(rxc_str a, rxc_str b);
 /* Case-insensitive equality of a slice and a C string. */

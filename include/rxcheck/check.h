@@ -178,6 +178,13 @@ RXC_API void rxc_checker_set_as_of(rxc_checker *c, rxc_date d);
 RXC_API RXC_NODISCARD rxc_status rxc_checker_check(rxc_checker *c,
                                                    const rxc_record *rec,
                                                    const rxc_result **out);
+/* Whether a pack of the ruleset recognises the record's drug (its drug
+ * code, name and form; the classification rxc_checker_check makes first,
+ * from the same cache): 1 in scope, 0 out of scope. Reads nothing else of
+ * the record, so it may be one from rxc_builder_build_lazy whose lists
+ * are not split yet. */
+RXC_API int rxc_checker_in_scope(rxc_checker *c, const rxc_record *rec);
+
 
 #ifdef __cplusplus
 }

@@ -349,6 +349,92 @@ static void test_numbers_in_mg(void **state) {
   assert_int_equal(fx->rec->age, 130);
 }
 
+/* The first field at fault, in column order, whatever mix of faults the
+ * row has: the one-pass ASCII and length test only decides whether to
+ * look field by field. */
+static void test_first_fault_in_order_of_columns(void **state) {
+  (void)state;
+  rxc_input_options o = opts;
+  o.max_field = 12;
+  fixture *fx = setup_with(&o);
+  /* Valid UTF-8 in column 6, too long in column 12, invalid in 11. */
+  must_reject(fx,
+              "P1,,,US,2024-03-01,Fluvox\xC3\xA9,,,,F42,bad\xff,"
+              "much too long note",
+              RXC_REJ_UTF8, 11, NULL, "column 'comeds'");
+  must_reject(fx,
+              "P1,,,US,2024-03-01,Fluvox\xC3\xA9,,,,F42,x,much too long note",
+              RXC_REJ_TOO_LONG, 12, NULL, "column 'notes'");
+  /* Exactly the limit, and non-ASCII bytes in short fields (1 to 7 bytes
+   * take the short paths of the test). */
+  must_build(fx, "P1,,,US,2024-03-01,\xC3\xA9,,,,\xC3\xA9x,\xC3\xA9xyz12,"
+                 "123456789012");
+  must_reject(fx, "P1,,,US,2024-03-01,\xC3,,,,F42,x,y", RXC_REJ_UTF8, 6, NULL,
+              NULL);
+  must_reject(fx, "P1,,,US,2024-03-01,ab\xC3,,,,F42,x,y", RXC_REJ_UTF8, 6,
+              NULL, NULL);
+  must_reject(fx, "P1,,,US,2024-03-01,abcdef\xff,,,,F42,x,y", RXC_REJ_UTF8, 6,
+              NULL, NULL);
+  must_reject(fx, "P1,,,US,2024-03-01,abcdefghij\xff,,,,F42,x,y",
+              RXC_REJ_UTF8, 6, NULL, NULL);
+  rxc_builder_free(fx->builder);
+  rxc_schema_free(fx->schema);
+}
+
+/* rxc_builder_build_lazy: the same record and rejects as
+ * rxc_builder_build, with the lists split only by rxc_builder_lists. */
+static void test_lazy_build_splits_lists_on_demand(void **state) {
+  fixture *fx = *state;
+  static const char row[] =
+      "P1,,,US,2024-03-01,Luvox,rxnorm:903884,,, f4010 ;icd10:F42.2|OCD,"
+      "tizanidine; warfarin ,y";
+  snprintf(fx->row, sizeof fx->row, "%s", row);
+  fx->n = split(fx->row, fx->fields, NCOL + 4);
+  assert_int_equal(rxc_builder_build_lazy(fx->builder, fx->fields, fx->n, 7,
+                                          5, &fx->rec, &fx->rej),
+                   1);
+  const rxc_record *r = fx->rec;
+  assert_int_equal(r->ndx, 0);
+  assert_int_equal(r->ncomed, 0);
+  assert_int_equal(r->drug_code.system, RXC_SYS_RXNORM);
+  assert_memory_equal(r->drug_code.code.ptr, "903884", 6);
+  assert_int_equal(r->line, 7);
+  assert_string_equal(r->jurisdiction, "US");
+  assert_int_equal(rxc_builder_lists(fx->builder), 0);
+  assert_int_equal(r->ndx, 3);
+  assert_memory_equal(r->dx[0].code.ptr, "F4010", 5);
+  assert_memory_equal(r->dx[1].code.ptr, "F422", 4);
+  assert_int_equal(r->dx[2].system, RXC_SYS_NONE);
+  assert_int_equal(r->ncomed, 2);
+  assert_memory_equal(r->comed[1].ptr, "warfarin", 8);
+  /* The drug code did not move. */
+  assert_memory_equal(r->drug_code.code.ptr, "903884", 6);
+  /* A second call changes nothing. */
+  assert_int_equal(rxc_builder_lists(fx->builder), 0);
+  assert_int_equal(r->ndx, 3);
+  assert_int_equal(r->ncomed, 2);
+  /* After an eager build, nothing is pending. */
+  must_build(fx, row);
+  assert_int_equal(fx->rec->ndx, 3);
+  assert_int_equal(rxc_builder_lists(fx->builder), 0);
+  assert_int_equal(fx->rec->ndx, 3);
+  /* Rejects are those of rxc_builder_build, and leave nothing pending. */
+  static const char bad[] = "P1,1990-02-30,,US,2024-03-01,Luvox,,,,F42,x,y";
+  snprintf(fx->row, sizeof fx->row, "%s", bad);
+  fx->n = split(fx->row, fx->fields, NCOL + 4);
+  assert_int_equal(rxc_builder_build_lazy(fx->builder, fx->fields, fx->n, 9,
+                                          6, &fx->rec, &fx->rej),
+                   0);
+  rxc_reject lazy = fx->rej;
+  assert_null(fx->rec);
+  assert_int_equal(rxc_builder_lists(fx->builder), 0);
+  assert_int_equal(build(fx, bad), 0);
+  assert_int_equal(lazy.column, fx->rej.column);
+  assert_int_equal(lazy.reason, fx->rej.reason);
+  assert_string_equal(lazy.message, fx->rej.message);
+  assert_int_equal(lazy.line, 9);
+}
+
 /* Once the largest row has been seen, building allocates nothing. */
 static void test_no_allocation_in_steady_state(void **state) {
   fixture *fx = *state;
@@ -388,6 +474,9 @@ int main(void) {
       cmocka_unit_test(test_country_default_and_uk),
       cmocka_unit_test_setup_teardown(test_age_derivation, setup, teardown),
       cmocka_unit_test_setup_teardown(test_numbers_in_mg, setup, teardown),
+      cmocka_unit_test(test_first_fault_in_order_of_columns),
+      cmocka_unit_test_setup_teardown(test_lazy_build_splits_lists_on_demand,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(test_no_allocation_in_steady_state,
                                       setup, teardown),
   };
