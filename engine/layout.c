@@ -1060,6 +1060,9 @@ rxc_status rxc_layout_open(const rxc_layout_options *o, rxc_layout **out,
     l->stats.tables[t].role = table_roles[t];
   rxc_input_options io = o->input;
   io.map = NULL; /* side tables are mapped by the layout */
+  io.columns = NULL; /* and have their own header rows */
+  io.ncolumns = 0;
+  io.line_offset = 0;
   l->max_field = io.max_field ? io.max_field : 1024 * 1024;
   l->today = io.today.year ? io.today : rxc_date_today();
   l->map = dup_or_null(o->input.map);
