@@ -26,31 +26,8 @@
 
 #include <cmocka.h>
 
+#include "chunked.h"
 #include "rxcheck/input.h"
-
-/* ---- a FILE that returns short reads ------------------------------------ */
-
-typedef struct chunked {
-  const char *data;
-  size_t len, pos, chunk;
-} chunked;
-
-static ssize_t chunked_read(void *cookie, char *buf, size_t size) {
-  chunked *c = cookie;
-  size_t n = c->len - c->pos;
-  if (n > c->chunk) n = c->chunk;
-  if (n > size) n = size;
-  memcpy(buf, c->data + c->pos, n);
-  c->pos += n;
-  return (ssize_t)n;
-}
-
-static FILE *open_chunked(chunked *c) {
-  cookie_io_functions_t io = {chunked_read, NULL, NULL, NULL};
-  FILE *f = fopencookie(c, "r", io);
-  assert_non_null(f);
-  return f;
-}
 
 /* ---- the event log ------------------------------------------------------ */
 
