@@ -24,6 +24,14 @@ void rxc__json_severity_counts(rxc_buf *b, const unsigned long *by_sev);
  * indications (0), in name order. */
 void rxc__json_tally_groups(rxc_buf *b, const rxc_tally *t,
                             int jurisdictions);
+struct rxc_suppression;
+/* "scope":["patient","prescriber","drug_code"] (the keys an entry gives,
+ * never their values), then "drug_code": the code or null. */
+void rxc__json_suppression_scope(rxc_buf *b, const struct rxc_suppression *s);
+/* One suppression entry with its hits, for summaries and SARIF: entry,
+ * rule, scope, drug_code, reason, owner, expires, expired, hits. */
+void rxc__json_suppression(rxc_buf *b, const struct rxc_suppression *s,
+                           unsigned long hits);
 /* {"name","version","hash"} of pack p, or of the ruleset's only pack, or
  * an array of every pack's when p is NULL and there are several. */
 void rxc__json_ruleset(rxc_buf *b, const rxc_ruleset *rs,

@@ -186,10 +186,8 @@ static void jsonl_finding(rxc_buf *b, const rxc_finding *f) {
   rxc__json_cstr(b, sp->owner);
   RXC__PUTS(b, ",\"expires\":");
   rxc__json_date(b, sp->expires);
-  char where[512];
-  snprintf(where, sizeof where, "%s:%lu", sp->file, sp->line);
   RXC__PUTS(b, ",\"entry\":");
-  rxc__json_cstr(b, where);
+  rxc__json_cstr(b, sp->entry);
   RXC__PUTS(b, "}}");
 }
 
@@ -315,6 +313,46 @@ void rxc__json_tally_groups(rxc_buf *b, const rxc_tally *t,
     rxc__json_key(b, g->name, i == 0);
     rxc__json_status_counts(b, g->by_status);
   }
+  RXC__PUTS(b, "}");
+}
+
+void rxc__json_suppression_scope(rxc_buf *b, const rxc_suppression *s) {
+  RXC__PUTS(b, "\"scope\":[");
+  int first = 1;
+  if (s->patient_id) {
+    RXC__PUTS(b, "\"patient\"");
+    first = 0;
+  }
+  if (s->prescriber_id) {
+    if (!first) RXC__PUTS(b, ",");
+    RXC__PUTS(b, "\"prescriber\"");
+    first = 0;
+  }
+  if (s->drug_code) {
+    if (!first) RXC__PUTS(b, ",");
+    RXC__PUTS(b, "\"drug_code\"");
+  }
+  RXC__PUTS(b, "],\"drug_code\":");
+  rxc__json_cstr(b, s->drug_code);
+}
+
+void rxc__json_suppression(rxc_buf *b, const rxc_suppression *s,
+                           unsigned long hits) {
+  RXC__PUTS(b, "{\"entry\":");
+  rxc__json_cstr(b, s->entry);
+  RXC__PUTS(b, ",\"rule\":");
+  rxc__json_cstr(b, s->rule);
+  RXC__PUTS(b, ",");
+  rxc__json_suppression_scope(b, s);
+  RXC__PUTS(b, ",\"reason\":");
+  rxc__json_cstr(b, s->reason);
+  RXC__PUTS(b, ",\"owner\":");
+  rxc__json_cstr(b, s->owner);
+  RXC__PUTS(b, ",\"expires\":");
+  rxc__json_date(b, s->expires);
+  rxc_buf_puts(b, s->expired ? ",\"expired\":true" : ",\"expired\":false");
+  RXC__PUTS(b, ",\"hits\":");
+  rxc__put_ulong(b, hits);
   RXC__PUTS(b, "}");
 }
 

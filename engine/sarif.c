@@ -272,35 +272,6 @@ static void locations(rxc_buf *b, const rxc_run_info *run,
 
 /* Which keys narrow a suppression entry (never their values for the
  * patient and prescriber ids), then the drug code it names, if any. */
-static void suppression_scope(rxc_buf *b, const rxc_suppression *s) {
-  RXC__PUTS(b, "\"scope\":[");
-  int first = 1;
-  if (s->patient_id) {
-    RXC__PUTS(b, "\"patient\"");
-    first = 0;
-  }
-  if (s->prescriber_id) {
-    if (!first) RXC__PUTS(b, ",");
-    RXC__PUTS(b, "\"prescriber\"");
-    first = 0;
-  }
-  if (s->drug_code) {
-    if (!first) RXC__PUTS(b, ",");
-    RXC__PUTS(b, "\"drug_code\"");
-  }
-  RXC__PUTS(b, "],\"drug_code\":");
-  rxc__json_cstr(b, s->drug_code);
-}
-
-/* "file:line" of a suppression entry. */
-static void suppression_entry(rxc_buf *b, const rxc_suppression *s) {
-  RXC__PUTS(b, "\"");
-  json_piece(b, s->file ? s->file : "");
-  RXC__PUTS(b, ":");
-  put_ulong(b, s->line);
-  RXC__PUTS(b, "\"");
-}
-
 static void suppressions(rxc_buf *b, const rxc_suppression *s) {
   RXC__PUTS(b, ",\"suppressions\":[{\"kind\":\"external\","
                "\"status\":\"accepted\",\"justification\":");
@@ -310,9 +281,9 @@ static void suppressions(rxc_buf *b, const rxc_suppression *s) {
   RXC__PUTS(b, ",\"expires\":");
   rxc__json_date(b, s->expires);
   RXC__PUTS(b, ",\"entry\":");
-  suppression_entry(b, s);
+  rxc__json_cstr(b, s->entry);
   RXC__PUTS(b, ",");
-  suppression_scope(b, s);
+  rxc__json_suppression_scope(b, s);
   RXC__PUTS(b, "}}]");
 }
 
@@ -546,25 +517,9 @@ void rxc_sarif_end(rxc_buf *b, const rxc_ruleset *rs, const rxc_run_info *run,
   /* Every suppression entry, expired ones included, with its hits. */
   RXC__PUTS(b, ",\n\"suppressions\":[");
   for (size_t i = 0; i < rxc_suppressions_count(sup); i++) {
-    const rxc_suppression *s = rxc_suppressions_entry(sup, i);
-    if (!s) continue;
     if (i) RXC__PUTS(b, ",");
-    RXC__PUTS(b, "{\"entry\":");
-    suppression_entry(b, s);
-    RXC__PUTS(b, ",\"rule\":");
-    rxc__json_cstr(b, s->rule);
-    RXC__PUTS(b, ",");
-    suppression_scope(b, s);
-    RXC__PUTS(b, ",\"reason\":");
-    rxc__json_cstr(b, s->reason);
-    RXC__PUTS(b, ",\"owner\":");
-    rxc__json_cstr(b, s->owner);
-    RXC__PUTS(b, ",\"expires\":");
-    rxc__json_date(b, s->expires);
-    rxc_buf_puts(b, s->expired ? ",\"expired\":true" : ",\"expired\":false");
-    RXC__PUTS(b, ",\"hits\":");
-    put_ulong(b, t ? rxc_tally_suppression_hits(t, i) : 0);
-    RXC__PUTS(b, "}");
+    rxc__json_suppression(b, rxc_suppressions_entry(sup, i),
+                          t ? rxc_tally_suppression_hits(t, i) : 0);
   }
   RXC__PUTS(b, "]}}]}\n");
 }

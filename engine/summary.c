@@ -73,24 +73,9 @@ void rxc_format_summary_json(rxc_buf *b, const rxc_run_info *run,
   rxc__json_date(b, sup && run ? run->suppress_on : (rxc_date){0, 0, 0});
   RXC__PUTS(b, ",\"suppressions\":[");
   for (size_t i = 0; i < rxc_suppressions_count(sup); i++) {
-    const rxc_suppression *e = rxc_suppressions_entry(sup, i);
     if (i) RXC__PUTS(b, ",");
-    char where[512];
-    snprintf(where, sizeof where, "%s:%lu", e->file, e->line);
-    RXC__PUTS(b, "{\"entry\":");
-    rxc__json_cstr(b, where);
-    RXC__PUTS(b, ",\"rule\":");
-    rxc__json_cstr(b, e->rule);
-    RXC__PUTS(b, ",\"owner\":");
-    rxc__json_cstr(b, e->owner);
-    RXC__PUTS(b, ",\"reason\":");
-    rxc__json_cstr(b, e->reason);
-    RXC__PUTS(b, ",\"expires\":");
-    rxc__json_date(b, e->expires);
-    rxc_buf_puts(b, e->expired ? ",\"expired\":true" : ",\"expired\":false");
-    RXC__PUTS(b, ",\"hits\":");
-    rxc__put_ulong(b, rxc_tally_suppression_hits(t, i));
-    RXC__PUTS(b, "}");
+    rxc__json_suppression(b, rxc_suppressions_entry(sup, i),
+                          rxc_tally_suppression_hits(t, i));
   }
   RXC__PUTS(b, "],\"ruleset\":");
   rxc__json_ruleset(b, rules, NULL);

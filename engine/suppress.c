@@ -175,6 +175,13 @@ static void read_entry(sload *L, const rxc__ynode *m, size_t i) {
   e->file = L->file;
   e->line = m->line;
   e->column = m->column;
+  int wlen = snprintf(NULL, 0, "%s:%lu", e->file, e->line);
+  char *entry = wlen < 0 ? NULL : rxc__arena_alloc(&s->arena, (size_t)wlen + 1);
+  if (entry)
+    snprintf(entry, (size_t)wlen + 1, "%s:%lu", e->file, e->line);
+  else
+    ld->oom = 1;
+  e->entry = entry;
   if (!rxc__ld_map(ld, m, entry_keys, what_entry)) return;
   const rxc__ynode *n;
 

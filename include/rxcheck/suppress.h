@@ -45,6 +45,7 @@ typedef struct rxc_suppression {
   const char *file;          /* as given to the load */
   unsigned long line;        /* where the entry starts (1-based) */
   unsigned long column;
+  const char *entry;         /* "file:line": how outputs name the entry */
   const char *rule;          /* finding rule id */
   const char *patient_id;    /* NULL: any patient */
   const char *prescriber_id; /* NULL: any prescriber */
