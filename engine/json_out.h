@@ -24,6 +24,12 @@ void rxc__json_severity_counts(rxc_buf *b, const unsigned long *by_sev);
  * indications (0), in name order. */
 void rxc__json_tally_groups(rxc_buf *b, const rxc_tally *t,
                             int jurisdictions);
+/* Renders, into the ruleset's arena, the provenance tail of every result
+ * (`"tool":{...},"ruleset":...`) for each pack and for out-of-scope rows,
+ * so that formatting a row copies it instead of escaping it again.
+ * Returns 0, or -1 when out of memory. */
+int rxc__render_identity(rxc_ruleset *rs);
+
 struct rxc_suppression;
 /* "scope":["patient","prescriber","drug_code"] (the keys an entry gives,
  * never their values), then "drug_code": the code or null. */

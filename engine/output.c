@@ -87,6 +87,31 @@ void rxc__json_ruleset(rxc_buf *b, const rxc_ruleset *rs,
   RXC__PUTS(b, "]");
 }
 
+/* `"tool":{...},"ruleset":` then the identity of pack p (or of every pack),
+ * copied into rs's arena. */
+static const char *render_tail(rxc_ruleset *rs, const rxc_pack_info *p,
+                               size_t *len) {
+  rxc_buf b = {0};
+  RXC__PUTS(&b, "\"tool\":{\"name\":\"rxcheck\",\"version\":");
+  rxc__json_cstr(&b, rxc_version());
+  RXC__PUTS(&b, "},\"ruleset\":");
+  rxc__json_ruleset(&b, rs, p);
+  char *s = b.failed ? NULL : rxc__arena_strndup(&rs->arena, b.data, b.len);
+  *len = b.len;
+  rxc_buf_free(&b);
+  return s;
+}
+
+int rxc__render_identity(rxc_ruleset *rs) {
+  for (size_t i = 0; i < rs->npacks; i++) {
+    rxc__pack *p = &rs->packs[i];
+    p->json_tail = render_tail(rs, &p->info, &p->json_tail_len);
+    if (!p->json_tail) return -1;
+  }
+  rs->json_tail = render_tail(rs, NULL, &rs->json_tail_len);
+  return rs->json_tail ? 0 : -1;
+}
+
 /* Bytes that force quoting a CSV field. */
 static const unsigned char csv_special[256] = {
     ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1};
@@ -267,11 +292,14 @@ static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
    * ruleset. No run time: the same input and rules give the same bytes. */
   rxc__json_key(b, "as_of", 0);
   rxc__json_date(b, res->as_of);
-  RXC__PUTS(b, ",\"tool\":{\"name\":\"rxcheck\",\"version\":");
-  rxc__json_cstr(b, rxc_version());
-  RXC__PUTS(b, "}");
-  rxc__json_key(b, "ruleset", 0);
-  rxc__json_ruleset(b, rs, res->pack);
+  RXC__PUTS(b, ",");
+  /* Rendered at load; a pack info is the first member of its pack. */
+  if (res->pack) {
+    const rxc__pack *p = (const rxc__pack *)(const void *)res->pack;
+    rxc__put(b, p->json_tail, p->json_tail_len);
+  } else {
+    rxc__put(b, rs->json_tail, rs->json_tail_len);
+  }
 }
 
 void rxc__json_packs(rxc_buf *b, const rxc_ruleset *rs) {

@@ -19,6 +19,7 @@
 
 #include "builtin.h"
 #include "hash.h"
+#include "json_out.h"
 #include "rules_load.h"
 
 /* A pack as built, before the packs are sorted by name. */
@@ -210,6 +211,7 @@ static rxc_status finish(loader *L, rxc_ruleset **out) {
     } else {
       for (size_t i = 0; i < L->npacks; i++) L->rs->packs[i] = L->packs[i].pack;
       L->rs->npacks = L->npacks;
+      if (rxc__render_identity(L->rs) != 0) st = RXC_ENOMEM;
     }
   }
   rxc__ld_flush(ld);

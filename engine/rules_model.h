@@ -187,7 +187,11 @@ typedef struct rxc__test_case {
 } rxc__test_case;
 
 typedef struct rxc__pack {
-  rxc_pack_info info;
+  rxc_pack_info info; /* first: a pack info points to its pack */
+  /* `"tool":{...},"ruleset":{...}` of results this pack decides, rendered
+   * once at load (rxc__render_identity) instead of per row. */
+  const char *json_tail;
+  size_t json_tail_len;
   const char *dir; /* where it was loaded from, for messages */
   /* Drug recognition. */
   const char *drug_label;
@@ -214,6 +218,9 @@ struct rxc_ruleset {
   rxc__arena arena;
   size_t npacks;
   rxc__pack *packs; /* sorted by name */
+  /* The same for results no pack recognised (every pack's identity). */
+  const char *json_tail;
+  size_t json_tail_len;
 };
 
 /* Frees patterns and code sets inside a pack (its arena memory goes with
