@@ -296,7 +296,10 @@ typedef struct rxc_reader_callbacks {
    * normalisation (on_record is not called, and the caller builds and
    * counts valid and rejected rows itself, e.g. on worker threads). Rows
    * the reader itself cannot parse (quoting) still go to on_reject. The
-   * fields are valid during the call only. */
+   * fields lie in one block, in order (fields[i + 1].ptr is at or after
+   * the end of fields[i]), so a caller may copy a row with one memcpy from
+   * fields[0].ptr to the end of fields[n - 1]. They are valid during the
+   * call only. */
   int (*on_row)(const rxc_str *fields, size_t n, unsigned long line,
                 unsigned long number, void *ud);
 } rxc_reader_callbacks;
