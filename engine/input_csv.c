@@ -21,6 +21,7 @@
  */
 #include <csv.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,8 @@ enum {
   DEFAULT_MAX_FIELD = 1024 * 1024,
   /* libcsv grows its field buffer linearly by this much; the default 128
    * bytes would mean thousands of reallocs for one long field. */
-  CSV_BLOCK = 64 * 1024
+  CSV_BLOCK = 64 * 1024,
+  READ_BLOCK = 256 * 1024 /* bytes read at a time from a regular file */
 };
 
 /* Where a field's bytes sit in rec_buf: offsets, because the buffer may
@@ -67,6 +69,12 @@ struct rxc_reader {
 
   char *line; /* getline's buffer */
   size_t line_cap;
+  /* A regular file is read in blocks and its lines handed out in place:
+   * blk[beg, end) is read and not yet handed out. */
+  int blocks;
+  int blk_eof;
+  char *blk;
+  size_t blk_cap, blk_beg, blk_end;
 
   char *rec_buf; /* the current record's field bytes */
   size_t rec_len, rec_cap;
@@ -156,6 +164,7 @@ void rxc_reader_free(rxc_reader *r) {
   if (!r) return;
   reset_run(r);
   free(r->line); /* getline allocates with malloc */
+  rxc__free(r->blk);
   rxc__free(r->rec_buf);
   rxc__free(r->spans);
   rxc__free(r->fields);
@@ -480,6 +489,80 @@ static void skip_quoted(rxc_reader *r, const char *p, size_t len) {
   }
 }
 
+/* ---- physical lines ------------------------------------------------------ */
+
+/* Whether `in` is read in blocks: a regular file, where a read returns as
+ * much as asked. A pipe, a terminal or a decompressing stream goes through
+ * getline, which hands each line over as soon as it has arrived, so a
+ * pipeline step answers a row as it comes rather than a block later. */
+static int use_blocks(FILE *in) {
+  struct stat st;
+  int fd = fileno(in);
+  return fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+enum { LINE_END = -1, LINE_AGAIN = -2 };
+
+/* The next physical line, its LF included when it has one, into *line
+ * (valid until the next call). LINE_END at the end of the input or on a
+ * failure (the stream's error flag, or *failed = an errno), LINE_AGAIN
+ * when a signal interrupted a read that was waiting. */
+static ssize_t next_physical(rxc_reader *r, FILE *in, const char **line,
+                             int *failed) {
+  if (!r->blocks) {
+    errno = 0;
+    ssize_t got = getline(&r->line, &r->line_cap, in);
+    if (got != -1) {
+      *line = r->line;
+      return got;
+    }
+    if (ferror(in) && errno == EINTR) {
+      clearerr(in);
+      return LINE_AGAIN;
+    }
+    /* getline fails without marking the stream when a line cannot be
+     * held in memory: that is no end of input, and the rows after it
+     * must not be silently lost. */
+    if (!feof(in) && !ferror(in)) *failed = errno ? errno : EIO;
+    return LINE_END;
+  }
+  for (;;) {
+    char *s = r->blk + r->blk_beg;
+    size_t have = r->blk_end - r->blk_beg;
+    char *nl = have ? memchr(s, '\n', have) : NULL;
+    if (nl || (r->blk_eof && have)) {
+      size_t len = nl ? (size_t)(nl - s) + 1 : have;
+      r->blk_beg += len;
+      *line = s;
+      return (ssize_t)len;
+    }
+    if (r->blk_eof) return LINE_END;
+    /* Keep the start of a line, with room to read the rest of it. */
+    if (r->blk_beg) {
+      memmove(r->blk, s, have);
+      r->blk_beg = 0;
+      r->blk_end = have;
+    }
+    if (r->blk_cap - r->blk_end < READ_BLOCK / 2 &&
+        rxc__grow((void **)&r->blk, &r->blk_cap, r->blk_end + READ_BLOCK,
+                  1) != 0) {
+      *failed = ENOMEM;
+      return LINE_END;
+    }
+    errno = 0;
+    size_t got = fread(r->blk + r->blk_end, 1, r->blk_cap - r->blk_end, in);
+    r->blk_end += got;
+    if (got == 0) {
+      if (ferror(in)) {
+        if (errno != EINTR) return LINE_END;
+        clearerr(in);
+        return LINE_AGAIN;
+      }
+      r->blk_eof = 1;
+    }
+  }
+}
+
 /* One more physical line; a line number saturates rather than wraps (an
  * offset near the top of the range). */
 static void next_line(rxc_reader *r) {
@@ -501,6 +584,8 @@ static void start_run(rxc_reader *r, const char *name,
   r->number = 0;
   r->in_record = r->discard = r->skipping = r->have_header = 0;
   r->status = RXC_OK;
+  r->blk_beg = r->blk_end = 0;
+  r->blk_eof = 0;
 }
 
 rxc_status rxc_reader_run(rxc_reader *r, FILE *in, const char *name,
@@ -520,31 +605,20 @@ rxc_status rxc_reader_run(rxc_reader *r, FILE *in, const char *name,
       take_header(r, r->given, r->ngiven, 1);
     }
   }
-  ssize_t got;
+  r->blocks = use_blocks(in);
   int read_failed = 0;
-  errno = 0;
   for (;;) {
     if (r->status != RXC_OK) break;
     if (r->opts.stop && *r->opts.stop) {
       fail(r, RXC_ESTOP);
       break;
     }
-    got = getline(&r->line, &r->line_cap, in);
-    if (got == -1) {
-      /* A signal interrupted a read that was waiting (a pipe, a FIFO):
-       * stop when asked to, else read on. */
-      if (ferror(in) && errno == EINTR) {
-        clearerr(in);
-        errno = 0;
-        continue;
-      }
-      /* getline fails without marking the stream when a line cannot be
-       * held in memory: that is no end of input, and the rows after it
-       * must not be silently lost. */
-      if (!feof(in) && !ferror(in)) read_failed = errno ? errno : EIO;
-      break;
-    }
-    const char *p = r->line;
+    const char *p;
+    ssize_t got = next_physical(r, in, &p, &read_failed);
+    /* A signal interrupted a read that was waiting (a pipe, a FIFO): stop
+     * when asked to, else read on. */
+    if (got == LINE_AGAIN) continue;
+    if (got == LINE_END) break;
     size_t len = (size_t)got;
     next_line(r);
     if (r->stats.lines == 1) {

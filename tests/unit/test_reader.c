@@ -6,8 +6,9 @@
  *
  * Each input runs through a FILE that hands out at most k bytes per read,
  * for every k from 1 to the input's length (the idea of libcsv's own
- * test_parser), and must give the same events and counts every time. An
- * event log is compared with one written by hand:
+ * test_parser), and through a regular file, which the reader reads in
+ * blocks rather than by line, and must give the same events and counts
+ * every time. An event log is compared with one written by hand:
  *   R<line>:<number>:<field>|<field>...   a record (\n and \r shown escaped)
  *   J<line>:<column>:<reason>             a reject
  */
@@ -94,13 +95,23 @@ typedef struct expect {
   unsigned long rows, valid, rejected, blank, lines;
 } expect;
 
+/* A regular file holding `in`, at its start. */
+static FILE *regular_file(const char *in, size_t len) {
+  FILE *f = tmpfile();
+  assert_non_null(f);
+  assert_int_equal(fwrite(in, 1, len, f), len);
+  rewind(f);
+  return f;
+}
+
+/* chunk 0: through a regular file. */
 static rxc_status run_once(const rxc_input_options *o, const char *in,
                            size_t len, size_t chunk, events *e,
                            rxc_read_stats *stats, rxc_error *err) {
   rxc_reader *r = NULL;
   assert_int_equal(rxc_reader_new(o, &r), RXC_OK);
   chunked c = {in, len, 0, chunk};
-  FILE *f = open_chunked(&c);
+  FILE *f = chunk ? open_chunked(&c) : regular_file(in, len);
   memset(e, 0, sizeof *e);
   rxc_reader_callbacks cb = {on_header, on_record, on_reject, e, NULL};
   rxc_status st = rxc_reader_run(r, f, "test.csv", &cb, err);
@@ -110,10 +121,11 @@ static rxc_status run_once(const rxc_input_options *o, const char *in,
   return st;
 }
 
-/* Runs `in` at every read size and checks the log and the counts. */
+/* Runs `in` at every read size, and from a regular file (chunk 0), and
+ * checks the log and the counts. */
 static void check_all_splits(const rxc_input_options *o, const char *in,
                              size_t len, const expect *x) {
-  for (size_t chunk = 1; chunk <= len; chunk++) {
+  for (size_t chunk = 0; chunk <= len; chunk++) {
     events e;
     rxc_read_stats st;
     rxc_error err;
@@ -438,6 +450,106 @@ static int fail_allocations(const rxc_record *rec, void *ud) {
   return 0;
 }
 
+/* ---- regular files: read in blocks --------------------------------------- */
+
+/* A digest of every event, for inputs too large for an event log. */
+typedef struct digest {
+  uint64_t h;
+  unsigned long records, rejects;
+} digest;
+
+static void mix(digest *d, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) d->h = (d->h ^ b[i]) * 0x100000001b3ULL;
+}
+
+static int digest_record(const rxc_record *rec, void *ud) {
+  digest *d = ud;
+  d->records++;
+  mix(d, &rec->line, sizeof rec->line);
+  mix(d, &rec->number, sizeof rec->number);
+  for (size_t i = 0; i < rec->nfields; i++) {
+    mix(d, &rec->fields[i].len, sizeof rec->fields[i].len);
+    mix(d, rec->fields[i].ptr, rec->fields[i].len);
+  }
+  return 0;
+}
+
+static int digest_reject(const rxc_reject *rej, void *ud) {
+  digest *d = ud;
+  d->rejects++;
+  mix(d, &rej->line, sizeof rej->line);
+  mix(d, &rej->column, sizeof rej->column);
+  mix(d, &rej->reason, sizeof rej->reason);
+  return 0;
+}
+
+static void digest_run(FILE *f, digest *d, rxc_read_stats *st) {
+  rxc_reader *r = NULL;
+  assert_int_equal(rxc_reader_new(NULL, &r), RXC_OK);
+  memset(d, 0, sizeof *d);
+  d->h = 0xcbf29ce484222325ULL;
+  rxc_reader_callbacks cb = {NULL, digest_record, digest_reject, d, NULL};
+  rxc_error err;
+  assert_int_equal(rxc_reader_run(r, f, "big.csv", &cb, &err), RXC_OK);
+  *st = *rxc_reader_stats(r);
+  rxc_reader_free(r);
+}
+
+/* Several blocks' worth of rows, with every line shape cut at every place
+ * a block can end (lines of all lengths), a CRLF, a lone CR, a quoted field
+ * spanning lines, blank lines, a bad row, a line longer than a block and a
+ * last line without its newline: read from a regular file (in blocks) it
+ * must give exactly what the same bytes give read line by line. */
+static void test_block_reads_match_line_reads(void **state) {
+  (void)state;
+  size_t cap = 4u << 20, len = 0;
+  char *in = test_malloc(cap);
+  len += (size_t)snprintf(in, cap, "drug_name,dx,note\n");
+  for (unsigned i = 0; len < cap - (1u << 20); i++) {
+    char pad[200];
+    size_t np = i % 157;
+    memset(pad, 'x', np);
+    pad[np] = '\0';
+    /* Each shape is the text before and after a run of padding. */
+    static const char *const shape[][2] = {
+        {"Luvox,F42,", "\n"},        {"Luvox,F42,", "\r\n"},
+        {"\"Lu\nvox\",F42,", "\n"}, {"", "\n"},
+        {"Luvox,F42,\"a\"\"b", "\"\n"}, {"Luvox,F42", "\n"},
+        {"Luvox,\"F4\"2,", "\n"},  {"Luvox,F42,", "\r"}};
+    const char *const *sh = shape[i % 8];
+    if (!sh[0][0] || strcmp(sh[0], "Luvox,F42") == 0) pad[0] = '\0';
+    len += (size_t)snprintf(in + len, cap - len, "%s%s%s", sh[0], pad, sh[1]);
+    if (i == 5000) { /* one line longer than a block */
+      len += (size_t)snprintf(in + len, cap - len, "Luvox,F42,");
+      memset(in + len, 'y', 600 * 1024);
+      len += 600 * 1024;
+      in[len++] = '\n';
+    }
+  }
+  len += (size_t)snprintf(in + len, cap - len, "Luvox,F42,end");
+
+  digest by_block, by_line;
+  rxc_read_stats st_block, st_line;
+  FILE *f = regular_file(in, len);
+  digest_run(f, &by_block, &st_block);
+  fclose(f);
+  chunked c = {in, len, 0, 4093};
+  f = open_chunked(&c);
+  digest_run(f, &by_line, &st_line);
+  fclose(f);
+  test_free(in);
+
+  assert_true(by_line.records > 10000);
+  assert_true(by_line.rejects > 1000);
+  assert_int_equal(by_block.records, by_line.records);
+  assert_int_equal(by_block.rejects, by_line.rejects);
+  assert_true(by_block.h == by_line.h);
+  assert_int_equal(st_block.lines, st_line.lines);
+  assert_int_equal(st_block.blank_lines, st_line.blank_lines);
+  assert_int_equal(st_block.valid, st_line.valid);
+}
+
 static void test_no_allocation_per_row(void **state) {
   (void)state;
   const char in[] =
@@ -483,6 +595,7 @@ int main(void) {
       cmocka_unit_test(test_malformed_header_is_an_error),
       cmocka_unit_test(test_callback_stops_the_run),
       cmocka_unit_test(test_reader_reusable_across_runs),
+      cmocka_unit_test(test_block_reads_match_line_reads),
       cmocka_unit_test(test_no_allocation_per_row),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
