@@ -156,10 +156,11 @@ static int unit_shaped(rxc_str u) {
   return 1;
 }
 
-rxc__amount_status rxc__amount_parse_raw(rxc_str s, int allow_range,
-                                         double *lo_out, double *hi_out,
-                                         int *range_out, rxc_str *unit_out) {
-  s = rxc__trim(s);
+/* rxc__amount_parse_raw past the fast path, on a trimmed s. */
+static rxc__amount_status parse_raw_general(rxc_str s, int allow_range,
+                                            double *lo_out, double *hi_out,
+                                            int *range_out,
+                                            rxc_str *unit_out) {
   const char *p = s.ptr;
   size_t len = s.len, i = 0;
   int neg = 0;
@@ -191,13 +192,29 @@ rxc__amount_status rxc__amount_parse_raw(rxc_str s, int allow_range,
   return RXC__AMT_OK;
 }
 
-rxc__amount_status rxc__amount_parse(rxc_str s, int allow_range,
-                                     rxc__amount *out) {
+rxc__amount_status rxc__amount_parse_raw(rxc_str s, int allow_range,
+                                         double *lo_out, double *hi_out,
+                                         int *range_out, rxc_str *unit_out) {
+  s = rxc__trim(s);
+  double v;
+  if (rxc__amount_plain(s, &v)) { /* what the general path gives, sooner */
+    *lo_out = *hi_out = v;
+    *range_out = 0;
+    *unit_out = (rxc_str){s.ptr + s.len, 0};
+    return RXC__AMT_OK;
+  }
+  return parse_raw_general(s, allow_range, lo_out, hi_out, range_out,
+                           unit_out);
+}
+
+/* rxc__amount_parse past the fast path, on a trimmed s. */
+static rxc__amount_status parse_general(rxc_str s, int allow_range,
+                                        rxc__amount *out) {
   double lo, hi;
   int is_range;
   rxc_str unit;
   rxc__amount_status st =
-      rxc__amount_parse_raw(s, allow_range, &lo, &hi, &is_range, &unit);
+      parse_raw_general(s, allow_range, &lo, &hi, &is_range, &unit);
   if (st != RXC__AMT_OK) return st;
   int pow10 = 0;
   rxc__unit_kind kind = rxc__unit_classify(unit, &pow10);
@@ -208,4 +225,17 @@ rxc__amount_status rxc__amount_parse(rxc_str s, int allow_range,
   out->is_range = is_range;
   out->unit = kind;
   return RXC__AMT_OK;
+}
+
+rxc__amount_status rxc__amount_parse(rxc_str s, int allow_range,
+                                     rxc__amount *out) {
+  s = rxc__trim(s);
+  double v;
+  if (rxc__amount_plain(s, &v)) { /* a bare number: mg, as below */
+    out->value = out->low = v;
+    out->is_range = 0;
+    out->unit = RXC__UNIT_NONE;
+    return RXC__AMT_OK;
+  }
+  return parse_general(s, allow_range, out);
 }

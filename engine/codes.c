@@ -26,40 +26,51 @@ const char *rxc_system_name(rxc_system s) {
 
 /* Aliases seen in exports and vocabularies, besides the canonical names;
  * with their lengths, since every prefixed code of every row is looked
- * up. */
+ * up. The canonical names come first: they are what exports mostly
+ * write, so a lookup usually stops at once (the names are distinct, so
+ * the order changes no result). */
 #define ALIAS(text, sys) {text, sizeof text - 1, sys}
 static const struct {
   const char *name;
   size_t len;
   rxc_system sys;
 } system_aliases[] = {
-    ALIAS("icd10", RXC_SYS_ICD10),     ALIAS("icd-10", RXC_SYS_ICD10),
+    ALIAS("rxnorm", RXC_SYS_RXNORM),   ALIAS("atc", RXC_SYS_ATC),
+    ALIAS("icd10", RXC_SYS_ICD10),     ALIAS("snomed", RXC_SYS_SNOMED),
+    ALIAS("icd9", RXC_SYS_ICD9),       ALIAS("bnf", RXC_SYS_BNF),
+    ALIAS("ndc", RXC_SYS_NDC),         ALIAS("omop", RXC_SYS_OMOP),
+    ALIAS("icd-10", RXC_SYS_ICD10),
     ALIAS("icd10cm", RXC_SYS_ICD10),   ALIAS("icd-10-cm", RXC_SYS_ICD10),
-    ALIAS("icd10-cm", RXC_SYS_ICD10),  ALIAS("icd9", RXC_SYS_ICD9),
-    ALIAS("icd-9", RXC_SYS_ICD9),      ALIAS("icd9cm", RXC_SYS_ICD9),
-    ALIAS("icd-9-cm", RXC_SYS_ICD9),   ALIAS("icd9-cm", RXC_SYS_ICD9),
-    ALIAS("icd-10cm", RXC_SYS_ICD10),  ALIAS("snomed", RXC_SYS_SNOMED),
+    ALIAS("icd10-cm", RXC_SYS_ICD10),  ALIAS("icd-9", RXC_SYS_ICD9),
+    ALIAS("icd9cm", RXC_SYS_ICD9),     ALIAS("icd-9-cm", RXC_SYS_ICD9),
+    ALIAS("icd9-cm", RXC_SYS_ICD9),    ALIAS("icd-10cm", RXC_SYS_ICD10),
     ALIAS("snomedct", RXC_SYS_SNOMED), ALIAS("snomed-ct", RXC_SYS_SNOMED),
-    ALIAS("sct", RXC_SYS_SNOMED),      ALIAS("rxnorm", RXC_SYS_RXNORM),
-    ALIAS("rxcui", RXC_SYS_RXNORM),    ALIAS("ndc", RXC_SYS_NDC),
-    ALIAS("atc", RXC_SYS_ATC),         ALIAS("bnf", RXC_SYS_BNF),
-    ALIAS("omop", RXC_SYS_OMOP),
+    ALIAS("sct", RXC_SYS_SNOMED),      ALIAS("rxcui", RXC_SYS_RXNORM),
 };
 #undef ALIAS
 enum { SYSTEM_NAME_MAX = 9 }; /* the longest alias */
 
-rxc_system rxc_system_lookup(const char *name, size_t len) {
-  rxc_str s = rxc__trim((rxc_str){name, len});
+/* rxc_system_lookup; inline in rxc_code_parse, which looks up the prefix
+ * of every code of every row. */
+static inline rxc_system lookup_system(rxc_str s) {
+  s = rxc__trim(s);
   if (!s.len || s.len > SYSTEM_NAME_MAX) return RXC_SYS_NONE;
-  char low[SYSTEM_NAME_MAX];
-  for (size_t i = 0; i < s.len; i++)
-    low[i] = (char)rxc__lower((unsigned char)s.ptr[i]);
+  /* The aliases are lower case: compare s folded, byte by byte, only
+   * with those of its length and first letter. */
+  int first = rxc__lower((unsigned char)s.ptr[0]);
   for (size_t i = 0; i < sizeof system_aliases / sizeof system_aliases[0];
-       i++)
-    if (system_aliases[i].len == s.len &&
-        memcmp(low, system_aliases[i].name, s.len) == 0)
-      return system_aliases[i].sys;
+       i++) {
+    const char *alias = system_aliases[i].name;
+    if (system_aliases[i].len != s.len || alias[0] != first) continue;
+    size_t k = 1;
+    while (k < s.len && rxc__lower((unsigned char)s.ptr[k]) == alias[k]) k++;
+    if (k == s.len) return system_aliases[i].sys;
+  }
   return RXC_SYS_NONE;
+}
+
+rxc_system rxc_system_lookup(const char *name, size_t len) {
+  return lookup_system((rxc_str){name, len});
 }
 
 static int all_digits(rxc_str s) {
@@ -139,6 +150,11 @@ static int bnf_shape(rxc_str s) {
 
 /* Copies s to buf, upper-cased, without dots when strip_dot. */
 static rxc_str fold(rxc_str s, char *buf, int upper, int strip_dot) {
+  if (!upper && !strip_dot) { /* RxNorm and the like: a plain copy */
+    memcpy(buf, s.ptr, s.len);
+    buf[s.len] = '\0';
+    return (rxc_str){buf, s.len};
+  }
   size_t n = 0;
   for (size_t i = 0; i < s.len; i++) {
     char c = s.ptr[i];
@@ -155,7 +171,7 @@ int rxc_code_parse(const char *s, size_t len, int is_drug, char *buf,
   rxc_system sys = RXC_SYS_NONE;
   const char *colon = item.len ? memchr(item.ptr, ':', item.len) : NULL;
   if (colon) {
-    sys = rxc_system_lookup(item.ptr, (size_t)(colon - item.ptr));
+    sys = lookup_system((rxc_str){item.ptr, (size_t)(colon - item.ptr)});
     if (sys != RXC_SYS_NONE) {
       item.len -= (size_t)(colon - item.ptr) + 1;
       item.ptr = colon + 1;

@@ -67,7 +67,7 @@ struct rxc_builder {
 
 /* Upper-cases a country, maps the UK's common "UK" to ISO "GB", and
  * checks it is two ASCII letters. Returns 1 and fills out[3], or 0. */
-static int country_code(rxc_str s, char out[3]) {
+static inline int country_code(rxc_str s, char out[3]) {
   s = rxc__trim(s);
   if (s.len != 2 || !rxc__isalpha((unsigned char)s.ptr[0]) ||
       !rxc__isalpha((unsigned char)s.ptr[1]))
@@ -206,6 +206,19 @@ static inline uint64_t or_bytes(rxc_str s) {
     return a | b;
   }
   return n ? (uint64_t)(p[0] | p[n / 2] | p[n - 1]) : 0;
+}
+
+/* 1 when the fields lie back to back in memory, each starting where the
+ * one before ends: the reader and the pipeline keep a row's fields so, in
+ * one buffer. Compared as integers: the fields of a row made by hand may
+ * be unrelated objects. */
+static inline int adjacent(const rxc_str *fields, size_t n) {
+  uintptr_t end = (uintptr_t)fields[0].ptr + fields[0].len;
+  for (size_t i = 1; i < n; i++) {
+    if ((uintptr_t)fields[i].ptr != end) return 0;
+    end += fields[i].len;
+  }
+  return 1;
 }
 
 /* ---- value parsers ------------------------------------------------------
@@ -364,9 +377,20 @@ static int build(rxc_builder *b, const rxc_str *fields, size_t n,
    * and one test. Otherwise the first field at fault, in order. */
   uint64_t bits = 0;
   size_t longest = 0;
-  for (size_t i = 0; i < n; i++) {
-    bits |= or_bytes(fields[i]);
-    if (fields[i].len > longest) longest = fields[i].len;
+  if (n && adjacent(fields, n)) {
+    /* The row is one run of bytes: read it in whole words, rather than
+     * field by field. No field is longer than the row; when the row is,
+     * the loop below looks at each field. */
+    size_t skip = (size_t)((uintptr_t)fields[n - 1].ptr -
+                           (uintptr_t)fields[0].ptr);
+    rxc_str row = {fields[0].ptr, skip + fields[n - 1].len};
+    bits = or_bytes(row);
+    longest = row.len;
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      bits |= or_bytes(fields[i]);
+      if (fields[i].len > longest) longest = fields[i].len;
+    }
   }
   if ((bits & 0x8080808080808080ULL) || longest > b->max_field) {
     for (size_t i = 0; i < n; i++) {
@@ -408,8 +432,9 @@ static int build(rxc_builder *b, const rxc_str *fields, size_t n,
     r->rx_date = b->today;
   else if (!rxc_date_parse(v.ptr, v.len, &r->rx_date))
     flag(&bad, col[RXC_F_RX_DATE], RXC_REJ_BAD_DATE, expect_date);
+  int years = -1; /* as rxc_age_years gives when either date is absent */
   if (r->birth_date.year && r->rx_date.year) {
-    int years = rxc_age_years(r->birth_date, r->rx_date);
+    years = rxc_age_years(r->birth_date, r->rx_date);
     if (years < 0)
       flag(&bad, col[RXC_F_BIRTH_DATE], RXC_REJ_RANGE,
            r->canon[RXC_F_RX_DATE].len ? "is after rx_date"
@@ -445,7 +470,11 @@ static int build(rxc_builder *b, const rxc_str *fields, size_t n,
     v = r->canon[f];
     if (!v.len) continue;
     rxc__amount a;
-    rxc__amount_status res = rxc__amount_parse(v, f == RXC_F_DAILY_DOSE_MG, &a);
+    rxc__amount_status res;
+    if (rxc__amount_plain(v, &a.value)) /* the usual plain number, inline */
+      res = RXC__AMT_OK;
+    else
+      res = rxc__amount_parse(v, f == RXC_F_DAILY_DOSE_MG, &a);
     rxc_reject_reason why = RXC_REJ_BAD_NUMBER;
     const char *what = NULL;
     switch (res) {
@@ -504,7 +533,7 @@ static int build(rxc_builder *b, const rxc_str *fields, size_t n,
   }
 
   if (r->birth_date.year)
-    r->age = rxc_age_years(r->birth_date, r->rx_date);
+    r->age = years; /* computed above, the dates unchanged since */
   else
     r->age = age;
   if (build_drug_code(b, r) != 0) return -1;

@@ -27,6 +27,11 @@ static inline int rxc__isspace(int c) {
 /* Trims ASCII white space from both ends. Inline: the builder trims every
  * field of every row. */
 static inline rxc_str rxc__trim(rxc_str s) {
+  /* Nearly every value has nothing to trim: one test per end (every
+   * space is <= ' '), before the loops. */
+  if (s.len && (unsigned char)s.ptr[0] > ' ' &&
+      (unsigned char)s.ptr[s.len - 1] > ' ')
+    return s;
   while (s.len && rxc__isspace((unsigned char)s.ptr[0])) {
     s.ptr++;
     s.len--;
