@@ -423,15 +423,22 @@ static int build(rxc_builder *b, const rxc_str *fields, size_t n,
 
   pending bad = {0, 0, RXC_REJ_RANGE, NULL};
   rxc_str v;
-  r->birth_date = (rxc_date){0, 0, 0};
+  /* A date that does not parse stays unset (year 0), so the two are only
+   * compared when both are this row's. */
+  static const rxc_date unset = {0, 0, 0};
+  r->birth_date = unset;
   v = r->canon[RXC_F_BIRTH_DATE];
-  if (v.len && !rxc_date_parse(v.ptr, v.len, &r->birth_date))
+  if (v.len && !rxc_date_parse(v.ptr, v.len, &r->birth_date)) {
+    r->birth_date = unset;
     flag(&bad, col[RXC_F_BIRTH_DATE], RXC_REJ_BAD_DATE, expect_date);
+  }
   v = r->canon[RXC_F_RX_DATE];
-  if (!v.len)
+  if (!v.len) {
     r->rx_date = b->today;
-  else if (!rxc_date_parse(v.ptr, v.len, &r->rx_date))
+  } else if (!rxc_date_parse(v.ptr, v.len, &r->rx_date)) {
+    r->rx_date = unset;
     flag(&bad, col[RXC_F_RX_DATE], RXC_REJ_BAD_DATE, expect_date);
+  }
   int years = -1; /* as rxc_age_years gives when either date is absent */
   if (r->birth_date.year && r->rx_date.year) {
     years = rxc_age_years(r->birth_date, r->rx_date);

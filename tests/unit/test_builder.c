@@ -156,6 +156,19 @@ static void test_rejects_bad_date(void **state) {
               RXC_REJ_BAD_DATE, 5, "03/01/2024", "YYYY-MM-DD");
 }
 
+/* A row's reject depends on that row only: a bad rx_date is reported as
+ * such, not judged against the date of the row before (which here would
+ * put the birth after it). */
+static void test_bad_rx_date_is_not_the_previous_rows(void **state) {
+  fixture *fx = *state;
+  must_build(fx, "P1,1950-01-01,,US,2000-01-01,Luvox,,100,200,F42,x,y");
+  must_reject(fx, "P2,2010-01-01,,US,garbage,Luvox,,100,200,F42,x,y",
+              RXC_REJ_BAD_DATE, 5, "garbage", "rx_date");
+  must_build(fx, "P1,1950-01-01,,US,2000-01-01,Luvox,,100,200,F42,x,y");
+  must_reject(fx, "P2,2010-01-01,,US,2024-02-30,Luvox,,100,200,F42,x,y",
+              RXC_REJ_BAD_DATE, 5, NULL, "rx_date");
+}
+
 static void test_rejects_bad_number(void **state) {
   fixture *fx = *state;
   must_reject(fx, "P1,,12.5,US,2024-03-01,Luvox,,100,200,F42,x,y",
@@ -457,6 +470,8 @@ int main(void) {
                                       setup, teardown),
       cmocka_unit_test(test_rejects_too_long_field),
       cmocka_unit_test_setup_teardown(test_rejects_bad_date, setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          test_bad_rx_date_is_not_the_previous_rows, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rejects_bad_number, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_rejects_out_of_range, setup,
