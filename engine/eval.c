@@ -32,15 +32,28 @@
 #include "rxcheck/suppress.h"
 #include "strutil.h"
 
-/* One entry of the classification cache (see classify()). */
-enum { CACHE_SLOTS = 4096, CACHE_KEY = 116 };
+/* One entry of the classification cache (see classify()): 128 bytes. */
+enum { CACHE_SETS = 2048, CACHE_WAYS = 2, CACHE_KEY = 114 };
+enum { CACHE_USED = 1 << 24 };
 
 struct rxc__cache_slot {
   uint64_t hash;
-  uint16_t len;
+  uint32_t lens;      /* of drug code, drug name, form, a byte each; bit
+                       * 24 set when the slot is used */
   int8_t pack;        /* -1: out of scope */
   int8_t formulation;
-  char key[CACHE_KEY];
+  char key[CACHE_KEY]; /* the three values, one after the other */
+};
+
+/* The classification rxc_checker_in_scope made, kept for the
+ * rxc_checker_check of the same record that follows it (see
+ * memo_take()). */
+struct rxc__class_memo {
+  const rxc_record *rec; /* NULL: nothing kept */
+  unsigned long line, number;
+  rxc_str parts[3];
+  rxc_system system;
+  int pack, formulation;
 };
 
 struct rxc_checker {
@@ -52,7 +65,8 @@ struct rxc_checker {
   size_t findcap;
   unsigned char *hit; /* per indication of the current pack: mapped? */
   char ***no_approval; /* [pack][jurisdiction] reason texts */
-  struct rxc__cache_slot *cache; /* CACHE_SLOTS entries, see classify() */
+  struct rxc__cache_slot *cache; /* CACHE_SETS * CACHE_WAYS, classify() */
+  struct rxc__class_memo memo;
   /* The co-medication cache (see comed_bits()): every co_medications
    * predicate of the ruleset, sorted by address, and per distinct item the
    * bitmap of the predicates that hold for it. */
@@ -68,12 +82,29 @@ struct rxc_checker {
   int32_t *cm_req;
   size_t *cm_req_base; /* per pack: offset of its findings in cm_req */
   int cm_state;     /* 0 not loaded, 1 cm_row loaded, 2 uncached */
+  /* The jurisdiction filter (see jurf_new()): per finding rule (all packs,
+   * in order, from jf_base per pack), the offset in jf_keys of the folded
+   * jurisdictions its condition starts by requiring, or -1; jf_n of them.
+   * jur_key is the record's folded jurisdiction. */
+  size_t *jf_base;
+  int32_t *jf_at;
+  uint32_t *jf_n;
+  uint64_t *jf_keys;
+  uint64_t jur_key;
+  /* Per pack, the regulatory rules that name each (indication, covered
+   * jurisdiction), in pack order: see regidx_new(). */
+  struct regidx {
+    size_t *start; /* [ind * njur + jur], nind * njur + 1 of them */
+    size_t *rules; /* indexes into the pack's regrules */
+  } *regidx;
   size_t hitcap;
   rxc_result res;
   /* State of one record's evaluation. */
   const rxc__pack *pack;
   const rxc_record *rec;
   int formulation; /* index into pack->formulations */
+  rxc_str form_id;  /* that formulation's id */
+  rxc_str jur;      /* the record's jurisdiction ("" none) */
   rxc_str matched; /* last co-medication a predicate matched */
   rxc_str item;    /* the list item the last predicate held for */
   /* Explain mode. Texts go to `pool` as offsets, turned into pointers
@@ -98,6 +129,8 @@ struct rxc_checker {
 };
 
 static int comed_cache_new(rxc_checker *c);
+static int regidx_new(rxc_checker *c);
+static int jurf_new(rxc_checker *c);
 
 static const char reason_no_jurisdiction[] =
     "no jurisdiction: the record has no country and no default was given";
@@ -123,9 +156,9 @@ rxc_status rxc_checker_new(const rxc_ruleset *rs, rxc_checker **out) {
   c->hitcap = maxind;
   c->hit = rxc__calloc(maxind ? maxind : 1, 1);
   c->no_approval = rxc__calloc(rs->npacks ? rs->npacks : 1, sizeof(char **));
-  c->cache = rxc__calloc(CACHE_SLOTS, sizeof *c->cache);
+  c->cache = rxc__calloc(CACHE_SETS * CACHE_WAYS, sizeof *c->cache);
   if (!c->m || !c->hit || !c->no_approval || !c->cache ||
-      comed_cache_new(c) != 0) {
+      comed_cache_new(c) != 0 || regidx_new(c) != 0 || jurf_new(c) != 0) {
     rxc_checker_free(c);
     return RXC_ENOMEM;
   }
@@ -178,6 +211,17 @@ void rxc_checker_free(rxc_checker *c) {
     }
     rxc__free(c->no_approval);
   }
+  if (c->regidx) {
+    for (size_t i = 0; i < c->rs->npacks; i++) {
+      rxc__free(c->regidx[i].start);
+      rxc__free(c->regidx[i].rules);
+    }
+    rxc__free(c->regidx);
+  }
+  rxc__free(c->jf_base);
+  rxc__free(c->jf_at);
+  rxc__free(c->jf_n);
+  rxc__free(c->jf_keys);
   rxc__free(c->cache);
   rxc__free(c->cm_preds);
   rxc__free(c->cm_slots);
@@ -236,9 +280,10 @@ static int decide_formulation(const rxc__pack *p, const rxc_record *r,
 
 /* Exports repeat drug names heavily (a few thousand distinct strings over
  * millions of rows), so which pack recognises a row, and its formulation,
- * are remembered per (drug code, drug name, form). The cache is direct
- * mapped and bounded: a colliding key simply replaces the old one. Keys
- * longer than a slot are not cached. */
+ * are remembered per (drug code, drug name, form). The cache is two-way
+ * set associative and bounded: a new key takes the older way of its set.
+ * Keys longer than a slot are not cached. Hashing and comparing read the
+ * three values in place, eight bytes at a time. */
 
 static void classify_uncached(rxc_checker *c, const rxc_record *r, int *pack,
                               int *formulation) {
@@ -252,50 +297,147 @@ static void classify_uncached(rxc_checker *c, const rxc_record *r, int *pack,
     }
 }
 
-static void classify(rxc_checker *c, const rxc_record *r, int *pack,
-                     int *formulation) {
+static inline uint64_t load64(const void *p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  return w;
+}
+
+static inline uint32_t load32(const void *p) {
+  uint32_t w;
+  memcpy(&w, p, 4);
+  return w;
+}
+
+#define CACHE_MUL 0xff51afd7ed558ccdULL
+
+/* Mixes the n bytes at s into h. Whole words, the last one overlapping
+ * the one before; under eight bytes, two overlapping halves or three
+ * single bytes that between them cover every byte. */
+static inline uint64_t hash_part(uint64_t h, const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  uint64_t w;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) h = (h ^ load64(p + i)) * CACHE_MUL;
+    w = load64(p + n - 8);
+  } else if (n >= 4) {
+    w = (uint64_t)load32(p) << 32 | load32(p + n - 4);
+  } else if (n) {
+    w = (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1];
+  } else {
+    return h;
+  }
+  return (h ^ w) * CACHE_MUL;
+}
+
+/* Whether the n bytes at a and b are the same, read as hash_part does. */
+static inline int same_part(const char *a, const char *b, size_t n) {
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (load64(a + i) != load64(b + i)) return 0;
+    return load64(a + n - 8) == load64(b + n - 8);
+  }
+  if (n >= 4)
+    return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+  if (n) return a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1];
+  return 1;
+}
+
+static inline int slot_holds(const struct rxc__cache_slot *s, uint64_t h,
+                             uint32_t lens, const rxc_str *parts) {
+  if (s->hash != h || s->lens != lens) return 0;
+  const char *k = s->key;
+  return same_part(k, parts[0].ptr, parts[0].len) &&
+         same_part(k + parts[0].len, parts[1].ptr, parts[1].len) &&
+         same_part(k + parts[0].len + parts[1].len, parts[2].ptr,
+                   parts[2].len);
+}
+
+/* Returns 1 when the answer came from the cache or went into it, 0 when
+ * the key could not be cached (then every call classifies afresh). */
+static int classify(rxc_checker *c, const rxc_record *r, int *pack,
+                    int *formulation) {
   const rxc_str parts[3] = {r->canon[RXC_F_DRUG_CODE],
                             r->canon[RXC_F_DRUG_NAME], r->canon[RXC_F_FORM]};
-  size_t len = parts[0].len + parts[1].len + parts[2].len + 2;
+  size_t len = parts[0].len + parts[1].len + parts[2].len;
   if (!c->cache || len > CACHE_KEY || c->rs->npacks > 127) {
     classify_uncached(c, r, pack, formulation);
-    return;
+    return 0;
   }
-  /* The key is the three values joined by a separator that cannot occur
-   * in them (0x1f, unit separator, is refused nowhere but never typed). */
-  char key[CACHE_KEY];
-  size_t k = 0;
+  uint32_t lens = (uint32_t)(parts[0].len | parts[1].len << 8 |
+                             parts[2].len << 16 | CACHE_USED);
+  uint64_t h = (0x9e3779b97f4a7c15ULL ^ lens) * CACHE_MUL;
+  h = hash_part(h, parts[0].ptr, parts[0].len);
+  h = hash_part(h, parts[1].ptr, parts[1].len);
+  h = hash_part(h, parts[2].ptr, parts[2].len);
+  h ^= h >> 29;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 32;
+  struct rxc__cache_slot *set =
+      &c->cache[(h & (CACHE_SETS - 1)) * CACHE_WAYS];
+  for (int w = 0; w < CACHE_WAYS; w++)
+    if (slot_holds(&set[w], h, lens, parts)) {
+      *pack = set[w].pack;
+      *formulation = set[w].formulation;
+      return 1;
+    }
+  classify_uncached(c, r, pack, formulation);
+  /* The newest key goes first; the older one moves to the second way. */
+  set[1] = set[0];
+  struct rxc__cache_slot *s = &set[0];
+  s->hash = h;
+  s->lens = lens;
+  char *k = s->key;
   for (int i = 0; i < 3; i++) {
-    if (i) key[k++] = '\x1f';
-    memcpy(key + k, parts[i].ptr, parts[i].len);
+    if (parts[i].len) memcpy(k, parts[i].ptr, parts[i].len);
     k += parts[i].len;
   }
-  /* Eight bytes at a time, multiply-xorshift mixed: the key is short and
-   * this runs for every row. */
-  uint64_t h = 0x9e3779b97f4a7c15ULL ^ k;
-  size_t i = 0;
-  for (; i + 8 <= k; i += 8) {
-    uint64_t w;
-    memcpy(&w, key + i, 8);
-    h = (h ^ w) * 0xff51afd7ed558ccdULL;
-    h ^= h >> 32;
-  }
-  uint64_t tail = 0;
-  memcpy(&tail, key + i, k - i);
-  h = (h ^ tail) * 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 29;
-  struct rxc__cache_slot *s = &c->cache[h & (CACHE_SLOTS - 1)];
-  if (s->len == k + 1 && s->hash == h && memcmp(s->key, key, k) == 0) {
-    *pack = s->pack;
-    *formulation = s->formulation;
-    return;
-  }
-  classify_uncached(c, r, pack, formulation);
-  s->hash = h;
-  s->len = (uint16_t)(k + 1); /* 0 marks an empty slot */
-  memcpy(s->key, key, k);
   s->pack = (int8_t)*pack;
   s->formulation = (int8_t)*formulation;
+  return 1;
+}
+
+/* The record-classification memo. The pipeline asks rxc_checker_in_scope
+ * about a record and then checks the same record; the second
+ * classification is taken from here instead of the cache. The memo is
+ * kept for one record, recognised by its address, line, number and the
+ * slices of the three values (the record must not change in between, as
+ * it does not in the pipeline), and is used at most once. Only a cached
+ * answer is kept: the check would have found it in the cache without
+ * matching a pattern, so taking it from the memo changes nothing, not
+ * even the matcher's limit count. An uncacheable key is classified again
+ * by the check, as it always was. */
+static void memo_keep(rxc_checker *c, const rxc_record *r, int pack,
+                      int formulation) {
+  struct rxc__class_memo *m = &c->memo;
+  m->rec = r;
+  m->line = r->line;
+  m->number = r->number;
+  m->parts[0] = r->canon[RXC_F_DRUG_CODE];
+  m->parts[1] = r->canon[RXC_F_DRUG_NAME];
+  m->parts[2] = r->canon[RXC_F_FORM];
+  m->system = r->drug_code.system;
+  m->pack = pack;
+  m->formulation = formulation;
+}
+
+static inline int same_slice(rxc_str a, rxc_str b) {
+  return a.ptr == b.ptr && a.len == b.len;
+}
+
+static int memo_take(rxc_checker *c, const rxc_record *r, int *pack,
+                     int *formulation) {
+  struct rxc__class_memo *m = &c->memo;
+  int hit = m->rec == r && m->line == r->line && m->number == r->number &&
+            same_slice(m->parts[0], r->canon[RXC_F_DRUG_CODE]) &&
+            same_slice(m->parts[1], r->canon[RXC_F_DRUG_NAME]) &&
+            same_slice(m->parts[2], r->canon[RXC_F_FORM]) &&
+            m->system == r->drug_code.system;
+  m->rec = NULL;
+  if (!hit) return 0;
+  *pack = m->pack;
+  *formulation = m->formulation;
+  return 1;
 }
 
 /* ---- the co-medication cache ---------------------------------------------- */
@@ -594,12 +736,21 @@ static size_t describe_pred(rxc_checker *c, const rxc__pred *p) {
 
 /* ---- conditions --------------------------------------------------------- */
 
+/* rxc__ieq_cstr(a, b), without measuring b first. */
+static inline int ieq_cstr(rxc_str a, const char *b) {
+  for (size_t i = 0; i < a.len; i++) {
+    int y = (unsigned char)b[i];
+    if (!y || rxc__lower((unsigned char)a.ptr[i]) != rxc__lower(y)) return 0;
+  }
+  return b[a.len] == '\0';
+}
+
 static int item_matches(rxc_checker *c, const rxc__pred *p, rxc_str text,
                         const rxc_code *code) {
   if (p->tests & RXC_P_IN) {
     int ok = 0;
     rxc_str t = rxc__trim(text);
-    for (size_t i = 0; i < p->nin && !ok; i++) ok = rxc__ieq_cstr(t, p->in[i]);
+    for (size_t i = 0; i < p->nin && !ok; i++) ok = ieq_cstr(t, p->in[i]);
     if (!ok) return 0;
   }
   if (p->tests & RXC_P_PREFIX) {
@@ -661,13 +812,10 @@ static int pred_holds(rxc_checker *c, const rxc__pred *p) {
       return r->daily_dose_mg >= 0 && number_matches(p, r->daily_dose_mg);
     case RXC_CF_AGE:
       return r->age >= 0 && number_matches(p, (double)r->age);
-    case RXC_CF_FORMULATION: {
-      const char *id = pk->formulations[c->formulation].id;
-      return text_pred(c, p, (rxc_str){id, strlen(id)});
-    }
+    case RXC_CF_FORMULATION:
+      return text_pred(c, p, c->form_id);
     case RXC_CF_JURISDICTION:
-      return text_pred(c, p,
-                       (rxc_str){r->jurisdiction, strlen(r->jurisdiction)});
+      return text_pred(c, p, c->jur);
     case RXC_CF_INDICATION:
       for (size_t i = 0; i < pk->nindications; i++) {
         const char *id = pk->indications[i].id;
@@ -775,12 +923,163 @@ static int covers(const rxc__pack *p, const char *jur) {
   return -1;
 }
 
-static int rule_has(const rxc__regrule *g, const char *jur, size_t ind) {
-  int j = 0, k = 0;
-  for (size_t i = 0; i < g->njur && !j; i++)
-    j = strcmp(g->jurisdictions[i], jur) == 0;
-  for (size_t i = 0; i < g->nind && !k; i++) k = g->indications[i] == ind;
-  return j && k;
+/* The regulatory rule index. resolve() wants, for a record's indication
+ * and jurisdiction, the rules that name both (one of the rule's
+ * jurisdictions is the record's and one of its indications is the one
+ * being resolved), in pack order.
+ * Only a covered jurisdiction gets that far, so the rules are listed per
+ * (indication, covered jurisdiction) once, when the checker is made: a
+ * rule goes in every cell its jurisdictions and indications span, once
+ * each, and the cells are filled in rule order. */
+static int regidx_new(rxc_checker *c) {
+  const rxc_ruleset *rs = c->rs;
+  c->regidx = rxc__calloc(rs->npacks ? rs->npacks : 1, sizeof *c->regidx);
+  if (!c->regidx) return -1;
+  for (size_t pi = 0; pi < rs->npacks; pi++) {
+    const rxc__pack *p = &rs->packs[pi];
+    struct regidx *x = &c->regidx[pi];
+    size_t nj = p->info.njurisdictions, ni = p->nindications;
+    size_t ncell = ni * nj;
+    x->start = rxc__calloc(ncell + 1, sizeof *x->start);
+    size_t *last = rxc__calloc(ncell ? ncell : 1, sizeof *last);
+    int *jmap = NULL;
+    size_t maxjur = 0;
+    for (size_t k = 0; k < p->nregrules; k++)
+      if (p->regrules[k].njur > maxjur) maxjur = p->regrules[k].njur;
+    jmap = rxc__calloc(maxjur ? maxjur : 1, sizeof *jmap);
+    if (!x->start || !last || !jmap) {
+      rxc__free(last);
+      rxc__free(jmap);
+      return -1;
+    }
+    /* Two passes: count per cell, then fill. last[cell] is the rule that
+     * went in last plus one, so a rule naming a cell twice goes in once. */
+    size_t total = 0;
+    for (int pass = 0; pass < 2; pass++) {
+      memset(last, 0, (ncell ? ncell : 1) * sizeof *last);
+      size_t *fill = NULL;
+      if (pass == 1) {
+        x->rules = rxc__malloc((total ? total : 1) * sizeof *x->rules);
+        fill = rxc__calloc(ncell ? ncell : 1, sizeof *fill);
+        if (!x->rules || !fill) {
+          rxc__free(fill);
+          rxc__free(last);
+          rxc__free(jmap);
+          return -1;
+        }
+        size_t at = 0;
+        for (size_t cell = 0; cell < ncell; cell++) {
+          size_t n = x->start[cell];
+          x->start[cell] = at;
+          fill[cell] = at;
+          at += n;
+        }
+        x->start[ncell] = at;
+      }
+      for (size_t k = 0; k < p->nregrules; k++) {
+        const rxc__regrule *g = &p->regrules[k];
+        for (size_t j = 0; j < g->njur; j++)
+          jmap[j] = covers(p, g->jurisdictions[j]);
+        for (size_t j = 0; j < g->njur; j++) {
+          if (jmap[j] < 0) continue;
+          for (size_t i = 0; i < g->nind; i++) {
+            if (g->indications[i] >= ni) continue;
+            size_t cell = g->indications[i] * nj + (size_t)jmap[j];
+            if (last[cell] == k + 1) continue;
+            last[cell] = k + 1;
+            if (pass == 0) {
+              x->start[cell]++;
+              total++;
+            } else {
+              x->rules[fill[cell]++] = k;
+            }
+          }
+        }
+      }
+      rxc__free(fill);
+    }
+    rxc__free(last);
+    rxc__free(jmap);
+  }
+  return 0;
+}
+
+/* The jurisdiction filter. Most finding rules hold in one or a few
+ * jurisdictions and say so first (`jurisdiction: US` as the condition or
+ * as the first kid of its top-level all:). Such a predicate holds when the
+ * record's trimmed jurisdiction equals one of its `in` values, ignoring
+ * ASCII case; a jurisdiction has at most seven bytes, so each value is
+ * folded once into a word (lower case, zero padded) and the test is a few
+ * word compares per rule, not an evaluation of the condition. Only a
+ * predicate that tests `in` alone is used (no pattern: nothing to count),
+ * and only when it comes first, so that skipping the rule skips nothing
+ * the condition would have done before failing. */
+static int fold_jur(rxc_str t, uint64_t *key) {
+  if (t.len > 7) return 0;
+  uint64_t k = 0;
+  for (size_t i = 0; i < t.len; i++)
+    k |= (uint64_t)(unsigned)rxc__lower((unsigned char)t.ptr[i]) << (8 * i);
+  *key = k;
+  return 1;
+}
+
+static const rxc__pred *first_jur_pred(const rxc__cond *w) {
+  if (w->op == RXC_C_ALL && w->nkids) w = &w->kids[0];
+  if (w->op != RXC_C_PRED || w->pred.field != RXC_CF_JURISDICTION) return NULL;
+  const rxc__pred *p = &w->pred;
+  if (!(p->tests & RXC_P_IN) ||
+      (p->tests & (RXC_P_PREFIX | RXC_P_PATTERN | RXC_P_CODE)))
+    return NULL;
+  return p;
+}
+
+static int jurf_new(rxc_checker *c) {
+  const rxc_ruleset *rs = c->rs;
+  size_t nf = 0, nkeys = 0;
+  c->jf_base = rxc__calloc(rs->npacks ? rs->npacks : 1, sizeof *c->jf_base);
+  if (!c->jf_base) return -1;
+  for (size_t i = 0; i < rs->npacks; i++) {
+    c->jf_base[i] = nf;
+    nf += rs->packs[i].nfindings;
+    for (size_t f = 0; f < rs->packs[i].nfindings; f++) {
+      const rxc__pred *p = first_jur_pred(&rs->packs[i].findings[f].when);
+      if (p) nkeys += p->nin;
+    }
+  }
+  c->jf_at = rxc__malloc((nf ? nf : 1) * sizeof *c->jf_at);
+  c->jf_n = rxc__calloc(nf ? nf : 1, sizeof *c->jf_n);
+  c->jf_keys = rxc__malloc((nkeys ? nkeys : 1) * sizeof *c->jf_keys);
+  if (!c->jf_at || !c->jf_n || !c->jf_keys) return -1;
+  size_t k = 0;
+  for (size_t i = 0; i < rs->npacks; i++)
+    for (size_t f = 0; f < rs->packs[i].nfindings; f++) {
+      size_t at = c->jf_base[i] + f;
+      const rxc__pred *p = first_jur_pred(&rs->packs[i].findings[f].when);
+      c->jf_at[at] = -1;
+      if (!p || k > INT32_MAX) continue;
+      c->jf_at[at] = (int32_t)k;
+      for (size_t j = 0; j < p->nin; j++) {
+        /* A value too long for any jurisdiction can never be equal. */
+        uint64_t key;
+        if (fold_jur((rxc_str){p->in[j], strlen(p->in[j])}, &key)) {
+          c->jf_keys[k++] = key;
+          c->jf_n[at]++;
+        }
+      }
+    }
+  return 0;
+}
+
+/* Whether finding f (global index) certainly does not hold for this
+ * record because of the jurisdiction its condition requires first. */
+static inline int jur_rules_out(const rxc_checker *c, size_t f) {
+  int32_t at = c->jf_at[f];
+  if (at < 0) return 0;
+  if (!c->jur.len) return 1; /* no jurisdiction: the predicate fails */
+  const uint64_t *k = c->jf_keys + at;
+  for (uint32_t i = 0; i < c->jf_n[f]; i++)
+    if (k[i] == c->jur_key) return 0;
+  return 1;
 }
 
 static void add_reason(rxc_indication_result *ir, const char *reason) {
@@ -877,11 +1176,15 @@ static void resolve(rxc_checker *c, size_t ind, rxc_indication_result *ir) {
   }
   int undetermined = 0;
   const rxc__regrule *g = NULL;
-  for (size_t i = 0; i < p->nregrules && !g; i++) {
-    const rxc__regrule *cand = &p->regrules[i];
-    if (!rxc__in_force(&cand->window, c->day) ||
-        !rule_has(cand, r->jurisdiction, ind))
-      continue;
+  /* The rules that name this indication and jurisdiction, in pack order
+   * (regidx_new). */
+  const struct regidx *x = &c->regidx[p - c->rs->packs];
+  size_t cell = ind * p->info.njurisdictions + (size_t)jur;
+  const size_t *named = x->rules + x->start[cell];
+  size_t nnamed = x->start[cell + 1] - x->start[cell];
+  for (size_t i = 0; i < nnamed && !g; i++) {
+    const rxc__regrule *cand = &p->regrules[named[i]];
+    if (!rxc__in_force(&cand->window, c->day)) continue;
     if (cand->formulation >= 0 && cand->formulation != c->formulation)
       continue;
     int banded = cand->age_min >= 0 || cand->age_max >= 0;
@@ -897,11 +1200,11 @@ static void resolve(rxc_checker *c, size_t ind, rxc_indication_result *ir) {
   }
   if (c->explain) {
     if (g) explain_regrule(c, g, ir, 1);
-    for (size_t i = 0; i < p->nregrules; i++)
-      if (&p->regrules[i] != g &&
-          rxc__in_force(&p->regrules[i].window, c->day) &&
-          rule_has(&p->regrules[i], r->jurisdiction, ind))
-        explain_regrule(c, &p->regrules[i], ir, 0);
+    for (size_t i = 0; i < nnamed; i++) {
+      const rxc__regrule *other = &p->regrules[named[i]];
+      if (other != g && rxc__in_force(&other->window, c->day))
+        explain_regrule(c, other, ir, 0);
+    }
   }
   if (g) {
     ir->status = g->status;
@@ -972,12 +1275,16 @@ static rxc_status run_findings(rxc_checker *c) {
   size_t n = 0;
   const int32_t *req =
       c->cm_req ? c->cm_req + c->cm_req_base[p - c->rs->packs] : NULL;
+  /* Explaining keeps every evaluation as it was. */
+  size_t jf = c->explain ? SIZE_MAX : c->jf_base[p - c->rs->packs];
   for (size_t i = 0; i < p->nfindings; i++) {
     const rxc__finding_rule *f = &p->findings[i];
     if (!rxc__in_force(&f->window, c->day)) continue;
     if (req && req[i] >= 0 && comed_load(c) &&
         comed_first(c, (size_t)req[i]) < 0)
       continue; /* its required co-medication predicate held for no item */
+    if (jf != SIZE_MAX && jur_rules_out(c, jf + i))
+      continue; /* its first condition, a jurisdiction, does not hold */
     c->matched = (rxc_str){NULL, 0};
     size_t mark_r = c->nxr, mark_i = c->nxi, mark_pool = c->pool.len;
     if (c->explain) xrule(c, f->id, f->kind, f->message, 1);
@@ -1034,8 +1341,6 @@ static rxc_status finish_explain(rxc_checker *c) {
   return RXC_OK;
 }
 
-static rxc_status check(rxc_checker *c, const rxc_record *rec);
-
 /* When a pattern hit its match limit on this record, a finding it guards
  * (a contraindication, say) may be missing: say so in the result rather
  * than let "no finding" stand unqualified. */
@@ -1067,42 +1372,31 @@ static rxc_status note_match_limit(rxc_checker *c) {
 
 int rxc_checker_in_scope(rxc_checker *c, const rxc_record *rec) {
   int pack = -1, formulation = 0;
-  classify(c, rec, &pack, &formulation);
+  if (classify(c, rec, &pack, &formulation))
+    memo_keep(c, rec, pack, formulation);
+  else
+    c->memo.rec = NULL;
   return pack >= 0;
 }
 
-rxc_status rxc_checker_check(rxc_checker *c, const rxc_record *rec,
-                             const rxc_result **out) {
-  *out = &c->res;
-  c->nxr = c->nxi = 0;
-  c->pool.len = 0;
-  c->xfail = 0;
-  c->neg = 0;
-  rxc__matcher_reset_hits(c->m);
-  c->cm_state = 0;
-  rxc_status st = check(c, rec);
-  if (st == RXC_OK && c->pack && rxc__matcher_hits(c->m))
-    st = note_match_limit(c);
-  if (st == RXC_OK && c->sup && c->res.nfindings) apply_suppressions(c, rec);
-  if (st == RXC_OK && c->explain) st = finish_explain(c);
-  return st;
-}
-
-static rxc_status check(rxc_checker *c, const rxc_record *rec) {
+/* The work of a record some pack recognises: everything after the
+ * classification. Kept out of line so that the out-of-scope majority of
+ * rows goes through rxc_checker_check without its register traffic. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static rxc_status check_pack(rxc_checker *c, const rxc_record *rec, int pack,
+                             int formulation) {
   rxc_result *res = &c->res;
-  memset(res, 0, sizeof *res);
-  res->status = RXC_V_OUT_OF_SCOPE;
-  res->age = -1;
-  res->as_of = c->as_of.year ? c->as_of : rec->rx_date;
   c->day = rxc__day(res->as_of);
-  c->rec = rec;
-  c->pack = NULL;
-  int pack = -1, formulation = 0;
-  classify(c, rec, &pack, &formulation);
-  if (pack < 0) return RXC_OK;
   c->pack = &c->rs->packs[pack];
   const rxc__pack *p = c->pack;
   c->formulation = formulation;
+  c->form_id = (rxc_str){p->formulations[formulation].id,
+                         strlen(p->formulations[formulation].id)};
+  c->jur = (rxc_str){rec->jurisdiction, strlen(rec->jurisdiction)};
+  /* A jurisdiction that does not fold leaves no key to equal. */
+  if (!fold_jur(rxc__trim(c->jur), &c->jur_key)) c->jur_key = UINT64_MAX;
   res->pack = &p->info;
   res->drug = p->info.drug;
   res->formulation = p->formulations[c->formulation].id;
@@ -1115,5 +1409,33 @@ static rxc_status check(rxc_checker *c, const rxc_record *rec) {
   for (size_t i = 0; i < res->nindications; i++)
     if (res->indications[i].status > best) best = res->indications[i].status;
   res->status = best;
-  return run_findings(c);
+  st = run_findings(c);
+  if (st == RXC_OK && rxc__matcher_hits(c->m)) st = note_match_limit(c);
+  if (st == RXC_OK && c->sup && c->res.nfindings) apply_suppressions(c, rec);
+  return st;
+}
+
+rxc_status rxc_checker_check(rxc_checker *c, const rxc_record *rec,
+                             const rxc_result **out) {
+  *out = &c->res;
+  c->nxr = c->nxi = 0;
+  c->pool.len = 0;
+  c->xfail = 0;
+  c->neg = 0;
+  rxc__matcher_reset_hits(c->m);
+  c->cm_state = 0;
+  rxc_result *res = &c->res;
+  memset(res, 0, sizeof *res);
+  res->status = RXC_V_OUT_OF_SCOPE;
+  res->age = -1;
+  res->as_of = c->as_of.year ? c->as_of : rec->rx_date;
+  c->rec = rec;
+  c->pack = NULL;
+  int pack = -1, formulation = 0;
+  if (!memo_take(c, rec, &pack, &formulation))
+    classify(c, rec, &pack, &formulation);
+  rxc_status st = RXC_OK;
+  if (pack >= 0) st = check_pack(c, rec, pack, formulation);
+  if (st == RXC_OK && c->explain) st = finish_explain(c);
+  return st;
 }

@@ -43,6 +43,84 @@ static void put_int(rxc_buf *b, int v) {
   rxc__put_ulong(b, (unsigned long)v);
 }
 
+/* Fixed fragments per verdict and severity, made by the compiler from the
+ * name tables of check.h (the names need no JSON escape). */
+typedef struct frag {
+  const char *s;
+  size_t n;
+} frag;
+#define FRAG(lit) {"" lit, sizeof(lit) - 1}
+
+static const frag verdict_plain[RXC_V__COUNT] = {
+#define RXC_X_(name, text) FRAG(text),
+    RXC_VERDICT_MAP(RXC_X_)
+#undef RXC_X_
+};
+static const frag verdict_json[RXC_V__COUNT] = {
+#define RXC_X_(name, text) FRAG("\"" text "\""),
+    RXC_VERDICT_MAP(RXC_X_)
+#undef RXC_X_
+};
+/* ,"status":"approved" of a JSONL row, and the verdict's plain name:
+ * each padded to a fixed size so that it is copied with one fixed-size
+ * copy (into room made for that size), then counted by its length. */
+enum { STATUS_PAD = 32, PLAIN_PAD = 16 };
+static const char status_json_pad[RXC_V__COUNT + 1][STATUS_PAD] = {
+#define RXC_X_(name, text) ",\"status\":\"" text "\"",
+    RXC_VERDICT_MAP(RXC_X_)
+#undef RXC_X_
+    ",\"status\":\"\"" /* out of range: rxc_verdict_name's "" */
+};
+static const char verdict_plain_pad[RXC_V__COUNT + 1][PLAIN_PAD] = {
+#define RXC_X_(name, text) text,
+    RXC_VERDICT_MAP(RXC_X_)
+#undef RXC_X_
+    ""};
+static const size_t status_json_len[RXC_V__COUNT + 1] = {
+#define RXC_X_(name, text) sizeof(",\"status\":\"" text "\"") - 1,
+    RXC_VERDICT_MAP(RXC_X_)
+#undef RXC_X_
+    sizeof(",\"status\":\"\"") - 1};
+
+/* The padded tables' row of a verdict: out of range is the last row. */
+static inline size_t verdict_row(rxc_verdict v) {
+  return (unsigned)v < RXC_V__COUNT ? (size_t)v : RXC_V__COUNT;
+}
+static const frag severity_plain[RXC_SEV__COUNT] = {
+#define RXC_X_(name, text) FRAG(text),
+    RXC_SEVERITY_MAP(RXC_X_)
+#undef RXC_X_
+};
+static const frag severity_json[RXC_SEV__COUNT] = {
+#define RXC_X_(name, text) FRAG("\"" text "\""),
+    RXC_SEVERITY_MAP(RXC_X_)
+#undef RXC_X_
+};
+#undef FRAG
+
+/* A verdict's name ("" out of range, as rxc_verdict_name), plain or as a
+ * JSON string. */
+static void put_verdict(rxc_buf *b, rxc_verdict v) {
+  if ((unsigned)v < RXC_V__COUNT)
+    rxc__put(b, verdict_plain[v].s, verdict_plain[v].n);
+}
+static void json_verdict(rxc_buf *b, rxc_verdict v) {
+  if ((unsigned)v < RXC_V__COUNT)
+    rxc__put(b, verdict_json[v].s, verdict_json[v].n);
+  else
+    RXC__PUTS(b, "\"\"");
+}
+static void put_severity(rxc_buf *b, rxc_severity v) {
+  if ((unsigned)v < RXC_SEV__COUNT)
+    rxc__put(b, severity_plain[v].s, severity_plain[v].n);
+}
+static void json_severity(rxc_buf *b, rxc_severity v) {
+  if ((unsigned)v < RXC_SEV__COUNT)
+    rxc__put(b, severity_json[v].s, severity_json[v].n);
+  else
+    RXC__PUTS(b, "\"\"");
+}
+
 void rxc__json_cstr(rxc_buf *b, const char *s) {
   if (s)
     rxc_buf_json_string(b, s, strlen(s));
@@ -116,38 +194,67 @@ int rxc__render_identity(rxc_ruleset *rs) {
 static const unsigned char csv_special[256] = {
     ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1};
 
-/* Non-zero when a byte of the word w equals c (the classic SWAR test). */
-static inline uint64_t has_byte(uint64_t w, unsigned char c) {
-  uint64_t x = w ^ (0x0101010101010101ULL * c);
-  return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+#ifdef RXC__SSE2
+/* Non-zero when a byte of v needs quoting: ',', '"', '\n' or '\r'. */
+static inline int csv_special16(__m128i v) {
+  __m128i m = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
+                   _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                   _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+  return _mm_movemask_epi8(m);
+}
+#else
+/* Non-zero when a byte of the word w needs quoting: ',', '"', '\n' or
+ * '\r' (exact for the word as a whole). */
+static inline uint64_t csv_special_bytes(uint64_t w) {
+  uint64_t a = w ^ (RXC__L8 * ','), q = w ^ (RXC__L8 * '"');
+  uint64_t n = w ^ (RXC__L8 * '\n'), r = w ^ (RXC__L8 * '\r');
+  return (((a - RXC__L8) & ~a) | ((q - RXC__L8) & ~q) | ((n - RXC__L8) & ~n) |
+          ((r - RXC__L8) & ~r)) &
+         RXC__H8;
+}
+#endif
+
+RXC__PLAIN_COPY(csv_plain_copy, csv_special16, csv_special_bytes, csv_special)
+
+/* A field within quotes, every '"' doubled, then `sep`, written at d
+ * (room for 2n + 3 bytes); returns the end. */
+static char *csv_quoted_at(char *d, const char *s, size_t n, char sep) {
+  *d++ = '"';
+  const char *r = s, *end = s + n;
+  const char *qt;
+  while (r < end && (qt = memchr(r, '"', (size_t)(end - r))) != NULL) {
+    size_t k = (size_t)(qt + 1 - r);
+    memcpy(d, r, k);
+    d += k;
+    *d++ = '"';
+    r = qt + 1;
+  }
+  if (r < end) memcpy(d, r, (size_t)(end - r));
+  d += end - r;
+  *d++ = '"';
+  *d++ = sep;
+  return d;
 }
 
-static void csv_field(rxc_buf *b, const char *s, size_t n) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  /* Eight bytes at a time while none of them needs quoting. */
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    memcpy(&w, p + i, 8);
-    if (has_byte(w, ',') | has_byte(w, '"') | has_byte(w, '\n') |
-        has_byte(w, '\r'))
-      break;
-  }
-  while (i < n && !csv_special[p[i]]) i++;
-  if (i == n && !(n && (s[0] == ' ' || s[n - 1] == ' '))) {
-    rxc__put(b, s, n);
-    return;
-  }
-  RXC__PUTS(b, "\"");
-  size_t run = 0;
-  for (i = 0; i < n; i++)
-    if (s[i] == '"') {
-      rxc__put(b, s + run, i + 1 - run);
-      RXC__PUTS(b, "\"");
-      run = i + 1;
-    }
-  rxc__put(b, s + run, n - run);
-  RXC__PUTS(b, "\"");
+/* A field, quoted when it holds a special byte or starts or ends with a
+ * space, then `sep`, written at d (room for 2n + 3 bytes); returns the
+ * end. Copied a block at a time while the same blocks are tested; a
+ * field that turns out to need quotes is written again. */
+static RXC__ALWAYS_INLINE char *csv_field_at(char *d, const char *s,
+                                             size_t n, char sep) {
+  if (n && (s[0] == ' ' || s[n - 1] == ' '))
+    return csv_quoted_at(d, s, n, sep);
+  if (!csv_plain_copy(d, (const unsigned char *)s, n))
+    return csv_quoted_at(d, s, n, sep);
+  d[n] = sep;
+  return d + n + 1;
+}
+
+static void csv_field(rxc_buf *b, const char *s, size_t n, char sep) {
+  char *d = rxc__room(b, 2 * n + 3);
+  if (d) rxc__done(b, csv_field_at(d, s, n, sep));
 }
 
 /* ---- JSON Lines ------------------------------------------------------------ */
@@ -160,7 +267,7 @@ static void jsonl_indication(rxc_buf *b, const rxc_indication_result *ir) {
   RXC__PUTS(b, ",\"system\":");
   rxc__json_cstr(b, rxc_system_name(ir->code.system));
   RXC__PUTS(b, ",\"status\":");
-  rxc__json_cstr(b, rxc_verdict_name(ir->status));
+  json_verdict(b, ir->status);
   RXC__PUTS(b, ",\"line\":");
   rxc__json_cstr(b, ir->line);
   RXC__PUTS(b, ",\"reasons\":[");
@@ -183,7 +290,7 @@ static void jsonl_finding(rxc_buf *b, const rxc_finding *f) {
   RXC__PUTS(b, ",\"rule_version\":");
   rxc__json_cstr(b, f->rule_version);
   RXC__PUTS(b, ",\"severity\":");
-  rxc__json_cstr(b, rxc_severity_name(f->severity));
+  json_severity(b, f->severity);
   RXC__PUTS(b, ",\"kind\":");
   rxc__json_cstr(b, f->kind);
   RXC__PUTS(b, ",\"message\":");
@@ -245,39 +352,74 @@ static void jsonl_explain(rxc_buf *b, const rxc_result *res) {
   RXC__PUTS(b, "]");
 }
 
+/* One JSONL row without its newline. Keys are literals, and the fixed
+ * head and tail of the row are written each with one capacity check. */
 static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
                          const rxc_record *rec, const rxc_result *res) {
-  rxc__json_key(b, "line", 1);
-  put_ulong(b, rec->line);
-  rxc__json_key(b, "patient_id", 0);
+  /* The tool and ruleset part of the row, rendered at load; a pack info
+   * is the first member of its pack. */
+  const char *tail = rs->json_tail;
+  size_t ntail = rs->json_tail_len;
+  if (res->pack) {
+    const rxc__pack *p = (const rxc__pack *)(const void *)res->pack;
+    tail = p->json_tail;
+    ntail = p->json_tail_len;
+  }
+  /* An out-of-scope row is a fixed head, the patient id, the status and
+   * the fixed tail: all of it goes into room made once. */
+  int whole = res->status == RXC_V_OUT_OF_SCOPE && !res->explain;
+  size_t rest = STATUS_PAD + (whole ? 9 + 12 + 1 + ntail + 2 : 0);
   rxc_str pid = rec->canon[RXC_F_PATIENT_ID];
-  if (pid.len)
+  /* {"line":N,"patient_id": */
+  char *d = rxc__room(b, 8 + 20 + 14 + pid.len + 4 + rest);
+  if (!d) return;
+  d = RXC__CPY(d, "{\"line\":");
+  d = rxc__ulong_at(d, rec->line);
+  d = RXC__CPY(d, ",\"patient_id\":");
+  if (!pid.len) {
+    d = RXC__CPY(d, "null");
+  } else if (rxc__json_plain_copy(d + 1, (const unsigned char *)pid.ptr,
+                                  pid.len)) {
+    *d = '"';
+    d += pid.len + 1;
+    *d++ = '"';
+  } else {
+    rxc__done(b, d);
     rxc_buf_json_string(b, pid.ptr, pid.len);
-  else
-    RXC__PUTS(b, "null");
-  rxc__json_key(b, "status", 0);
-  rxc__json_cstr(b, rxc_verdict_name(res->status));
+    d = rxc__room(b, rest);
+    if (!d) return;
+  }
+  size_t row = verdict_row(res->status);
+  memcpy(d, status_json_pad[row], STATUS_PAD);
+  d += status_json_len[row];
+  if (whole) {
+    d = RXC__CPY(d, ",\"as_of\":");
+    d = rxc__json_date_at(d, res->as_of);
+    *d++ = ',';
+    memcpy(d, tail, ntail);
+    d += ntail;
+    rxc__done(b, RXC__CPY(d, "}\n"));
+    return;
+  }
+  rxc__done(b, d);
   if (res->status != RXC_V_OUT_OF_SCOPE) {
-    rxc__json_key(b, "drug", 0);
+    RXC__PUTS(b, ",\"drug\":");
     rxc__json_cstr(b, res->drug);
-    rxc__json_key(b, "formulation", 0);
+    RXC__PUTS(b, ",\"formulation\":");
     rxc__json_cstr(b, res->formulation);
-    rxc__json_key(b, "jurisdiction", 0);
+    RXC__PUTS(b, ",\"jurisdiction\":");
     rxc__json_cstr(b, res->jurisdiction);
-    rxc__json_key(b, "age", 0);
+    RXC__PUTS(b, ",\"age\":");
     if (res->age >= 0)
       put_int(b, res->age);
     else
       RXC__PUTS(b, "null");
-    rxc__json_key(b, "indications", 0);
-    RXC__PUTS(b, "[");
+    RXC__PUTS(b, ",\"indications\":[");
     for (size_t i = 0; i < res->nindications; i++) {
       if (i) RXC__PUTS(b, ",");
       jsonl_indication(b, &res->indications[i]);
     }
-    RXC__PUTS(b, "]");
-    rxc__json_key(b, "findings", 0);
-    RXC__PUTS(b, "[");
+    RXC__PUTS(b, "],\"findings\":[");
     for (size_t i = 0; i < res->nfindings; i++) {
       if (i) RXC__PUTS(b, ",");
       jsonl_finding(b, &res->findings[i]);
@@ -285,21 +427,19 @@ static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
     RXC__PUTS(b, "]");
   }
   if (res->explain) {
-    rxc__json_key(b, "explain", 0);
+    RXC__PUTS(b, ",\"explain\":");
     jsonl_explain(b, res);
   }
   /* Provenance: the date the rules were taken on, the tool and the
    * ruleset. No run time: the same input and rules give the same bytes. */
-  rxc__json_key(b, "as_of", 0);
-  rxc__json_date(b, res->as_of);
-  RXC__PUTS(b, ",");
-  /* Rendered at load; a pack info is the first member of its pack. */
-  if (res->pack) {
-    const rxc__pack *p = (const rxc__pack *)(const void *)res->pack;
-    rxc__put(b, p->json_tail, p->json_tail_len);
-  } else {
-    rxc__put(b, rs->json_tail, rs->json_tail_len);
-  }
+  d = rxc__room(b, 9 + 12 + 1 + ntail + 2);
+  if (!d) return;
+  d = RXC__CPY(d, ",\"as_of\":");
+  d = rxc__json_date_at(d, res->as_of);
+  *d++ = ',';
+  memcpy(d, tail, ntail);
+  d += ntail;
+  rxc__done(b, RXC__CPY(d, "}\n"));
 }
 
 void rxc__json_packs(rxc_buf *b, const rxc_ruleset *rs) {
@@ -394,8 +534,7 @@ void rxc_format_header(rxc_buf *b, rxc_format fmt, const rxc_schema *schema) {
   size_t n = rxc_schema_ncolumns(schema);
   for (size_t i = 0; i < n; i++) {
     const char *h = rxc_schema_header(schema, i);
-    csv_field(b, h, strlen(h));
-    RXC__PUTS(b, ",");
+    csv_field(b, h, strlen(h), ',');
   }
   for (size_t i = 0; i < 4; i++) {
     if (i) RXC__PUTS(b, ",");
@@ -404,28 +543,41 @@ void rxc_format_header(rxc_buf *b, rxc_format fmt, const rxc_schema *schema) {
   RXC__PUTS(b, "\n");
 }
 
+/* One CSV row with its newline. The input fields and the status column are
+ * written into room made once for them (enough were every field quoted
+ * and made of '"'); a row without indications or findings is finished
+ * there too. */
 static void format_csv(rxc_buf *b, const rxc_record *rec,
                        const rxc_result *res) {
-  for (size_t i = 0; i < rec->nfields; i++) {
-    csv_field(b, rec->fields[i].ptr, rec->fields[i].len);
-    RXC__PUTS(b, ",");
+  const rxc_str *f = rec->fields;
+  size_t nf = rec->nfields, total = 0;
+  for (size_t i = 0; i < nf; i++) total += f[i].len;
+  char *d = rxc__room(b, 2 * total + 3 * nf + 32);
+  if (!d) return;
+  for (size_t i = 0; i < nf; i++) d = csv_field_at(d, f[i].ptr, f[i].len, ',');
+  size_t row = verdict_row(res->status);
+  memcpy(d, verdict_plain_pad[row], PLAIN_PAD);
+  d += row < RXC_V__COUNT ? verdict_plain[row].n : 0;
+  if (!res->nindications && !res->nfindings) {
+    rxc__done(b, RXC__CPY(d, ",,,\n"));
+    return;
   }
-  rxc_buf_puts(b, rxc_verdict_name(res->status));
-  RXC__PUTS(b, ",");
+  *d++ = ',';
+  rxc__done(b, d);
   /* Lists use ';' between items and ':' inside one; the ids contain
    * neither, so no quoting is needed. */
   for (size_t i = 0; i < res->nindications; i++) {
     if (i) RXC__PUTS(b, ";");
-    rxc_buf_puts(b, res->indications[i].indication);
+    rxc__put_cstr(b, res->indications[i].indication);
     RXC__PUTS(b, ":");
-    rxc_buf_puts(b, rxc_verdict_name(res->indications[i].status));
+    put_verdict(b, res->indications[i].status);
   }
   RXC__PUTS(b, ",");
   for (size_t i = 0; i < res->nfindings; i++) {
     if (i) RXC__PUTS(b, ";");
-    rxc_buf_puts(b, res->findings[i].rule);
+    rxc__put_cstr(b, res->findings[i].rule);
     RXC__PUTS(b, ":");
-    rxc_buf_puts(b, rxc_severity_name(res->findings[i].severity));
+    put_severity(b, res->findings[i].severity);
     if (res->findings[i].suppression) RXC__PUTS(b, ":suppressed");
   }
   RXC__PUTS(b, ",");
@@ -434,60 +586,86 @@ static void format_csv(rxc_buf *b, const rxc_record *rec,
     const char *rule = res->indications[i].rule;
     int seen = !rule;
     for (size_t k = 0; k < i && !seen; k++)
-      seen = res->indications[k].rule && strcmp(res->indications[k].rule, rule) == 0;
+      seen = res->indications[k].rule &&
+             (res->indications[k].rule == rule ||
+              strcmp(res->indications[k].rule, rule) == 0);
     if (seen) continue; /* one rule may decide several diagnoses */
     if (!first) RXC__PUTS(b, ";");
-    rxc_buf_puts(b, res->indications[i].rule);
+    rxc__put_cstr(b, rule);
     first = 0;
   }
   for (size_t i = 0; i < res->nfindings; i++) {
     if (!first) RXC__PUTS(b, ";");
-    rxc_buf_puts(b, res->findings[i].rule);
+    rxc__put_cstr(b, res->findings[i].rule);
     first = 0;
   }
+  RXC__PUTS(b, "\n");
 }
 
 /* ---- text ----------------------------------------------------------------- */
 
-static void upper(rxc_buf *b, const char *s) {
-  for (; *s; s++) {
-    char c = (*s >= 'a' && *s <= 'z') ? (char)(*s - 32) : *s;
-    rxc_buf_append(b, &c, 1);
-  }
+/* Eight bytes with 'a'..'z' made upper case, other bytes as they are. */
+static inline uint64_t upper8(uint64_t w) {
+  uint64_t low7 = w & ~RXC__H8;
+  uint64_t from_a = low7 + RXC__L8 * (0x80 - 'a');    /* high bit: >= 'a' */
+  uint64_t past_z = low7 + RXC__L8 * (0x80 - 'z' - 1); /* high bit: > 'z' */
+  uint64_t lower = from_a & ~past_z & ~w & RXC__H8;     /* and ASCII */
+  return w - (lower >> 2);                              /* minus 0x20 */
+}
+
+/* A verdict's name in upper case ("" out of range), written at d (room
+ * for PLAIN_PAD bytes); returns the end. */
+static char *upper_verdict_at(char *d, rxc_verdict v) {
+  size_t row = verdict_row(v);
+  uint64_t w[PLAIN_PAD / 8];
+  memcpy(w, verdict_plain_pad[row], PLAIN_PAD);
+  for (size_t i = 0; i < PLAIN_PAD / 8; i++) w[i] = upper8(w[i]);
+  memcpy(d, w, PLAIN_PAD);
+  return d + (row < RXC_V__COUNT ? verdict_plain[row].n : 0);
 }
 
 /* Patient values reach the terminal only through the output itself; text
  * keeps control characters out so a hostile field cannot drive the
- * terminal. */
-static void text_safe(rxc_buf *b, const char *s, size_t n) {
+ * terminal. Written at d (room for n bytes); returns the end. */
+static char *text_safe_at(char *d, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    char ch = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    rxc_buf_append(b, &ch, 1);
+    d[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
   }
+  return d + n;
+}
+
+static void text_safe(rxc_buf *b, const char *s, size_t n) {
+  char *d = rxc__room(b, n);
+  if (d) rxc__done(b, text_safe_at(d, s, n));
 }
 
 static void format_text(rxc_buf *b, const rxc_record *rec,
                         const rxc_result *res) {
-  RXC__PUTS(b, "line ");
-  put_ulong(b, rec->line);
+  /* line N  patient P  STATUS, and for an out-of-scope row its newline,
+   * in room made once. */
   rxc_str pid = rec->canon[RXC_F_PATIENT_ID];
+  char *d = rxc__room(b, 5 + 20 + 10 + pid.len + 2 + PLAIN_PAD + 1);
+  if (!d) return;
+  d = RXC__CPY(d, "line ");
+  d = rxc__ulong_at(d, rec->line);
   if (pid.len) {
-    RXC__PUTS(b, "  patient ");
-    text_safe(b, pid.ptr, pid.len);
+    d = RXC__CPY(d, "  patient ");
+    d = text_safe_at(d, pid.ptr, pid.len);
   }
-  RXC__PUTS(b, "  ");
-  upper(b, rxc_verdict_name(res->status));
+  d = RXC__CPY(d, "  ");
+  d = upper_verdict_at(d, res->status);
   if (res->status == RXC_V_OUT_OF_SCOPE) {
-    RXC__PUTS(b, "\n");
+    rxc__done(b, RXC__CPY(d, "\n"));
     return;
   }
+  rxc__done(b, d);
   RXC__PUTS(b, "  ");
-  rxc_buf_puts(b, res->drug);
+  rxc__put_cstr(b, res->drug);
   RXC__PUTS(b, ", ");
-  rxc_buf_puts(b, res->formulation);
+  rxc__put_cstr(b, res->formulation);
   RXC__PUTS(b, ", ");
-  rxc_buf_puts(b, res->jurisdiction ? res->jurisdiction : "no country");
+  rxc__put_cstr(b, res->jurisdiction ? res->jurisdiction : "no country");
   if (res->age >= 0) {
     RXC__PUTS(b, ", age ");
     put_int(b, res->age);
@@ -498,22 +676,22 @@ static void format_text(rxc_buf *b, const rxc_record *rec,
   for (size_t i = 0; i < res->nindications; i++) {
     const rxc_indication_result *ir = &res->indications[i];
     RXC__PUTS(b, "    ");
-    rxc_buf_puts(b, ir->label);
+    rxc__put_cstr(b, ir->label);
     RXC__PUTS(b, " (");
     text_safe(b, ir->code.raw.ptr, ir->code.raw.len);
     RXC__PUTS(b, "): ");
-    rxc_buf_puts(b, rxc_verdict_name(ir->status));
+    put_verdict(b, ir->status);
     if (ir->line) {
       RXC__PUTS(b, ", ");
-      rxc_buf_puts(b, ir->line);
+      rxc__put_cstr(b, ir->line);
     }
     for (size_t k = 0; k < ir->nreasons; k++) {
-      rxc_buf_puts(b, k ? "; " : " - ");
-      rxc_buf_puts(b, ir->reasons[k]);
+      rxc__put_cstr(b, k ? "; " : " - ");
+      rxc__put_cstr(b, ir->reasons[k]);
     }
     if (ir->rule) {
       RXC__PUTS(b, " [");
-      rxc_buf_puts(b, ir->rule);
+      rxc__put_cstr(b, ir->rule);
       RXC__PUTS(b, "]");
     }
     RXC__PUTS(b, "\n");
@@ -522,17 +700,17 @@ static void format_text(rxc_buf *b, const rxc_record *rec,
   for (size_t i = 0; i < res->nfindings; i++) {
     const rxc_finding *f = &res->findings[i];
     RXC__PUTS(b, "    ! ");
-    rxc_buf_puts(b, rxc_severity_name(f->severity));
+    put_severity(b, f->severity);
     RXC__PUTS(b, " ");
-    rxc_buf_puts(b, f->kind);
+    rxc__put_cstr(b, f->kind);
     RXC__PUTS(b, ": ");
-    rxc_buf_puts(b, f->message);
+    rxc__put_cstr(b, f->message);
     if (f->action) {
       RXC__PUTS(b, " Action: ");
-      rxc_buf_puts(b, f->action);
+      rxc__put_cstr(b, f->action);
     }
     RXC__PUTS(b, " [");
-    rxc_buf_puts(b, f->rule);
+    rxc__put_cstr(b, f->rule);
     RXC__PUTS(b, "]\n");
     if (f->suppression) {
       RXC__PUTS(b, "      (suppressed until ");
@@ -552,22 +730,22 @@ static void format_text(rxc_buf *b, const rxc_record *rec,
 static void text_explain(rxc_buf *b, const rxc_result *res) {
   for (size_t i = 0; i < res->nexplain; i++) {
     const rxc_explain_rule *x = &res->explain[i];
-    rxc_buf_puts(b, x->fired ? "    why " : "    near miss ");
-    rxc_buf_puts(b, x->rule);
+    rxc__put_cstr(b, x->fired ? "    why " : "    near miss ");
+    rxc__put_cstr(b, x->rule);
     RXC__PUTS(b, " (");
-    rxc_buf_puts(b, strcmp(x->kind, "regulatory") == 0 ? x->label : x->kind);
+    rxc__put_cstr(b, strcmp(x->kind, "regulatory") == 0 ? x->label : x->kind);
     RXC__PUTS(b, "):");
     for (size_t k = 0; k < x->n; k++) {
       const rxc_explain_cond *e = &res->explain_conds[x->first + k];
-      rxc_buf_puts(b, k ? "; " : " ");
-      rxc_buf_puts(b, e->field);
+      rxc__put_cstr(b, k ? "; " : " ");
+      rxc__put_cstr(b, e->field);
       RXC__PUTS(b, " ");
       if (e->value[0])
         text_safe(b, e->value, strlen(e->value));
       else
         RXC__PUTS(b, "(absent)");
-      rxc_buf_puts(b, e->held ? " " : " failed ");
-      rxc_buf_puts(b, e->test);
+      rxc__put_cstr(b, e->held ? " " : " failed ");
+      rxc__put_cstr(b, e->test);
     }
     RXC__PUTS(b, "\n");
   }
@@ -577,13 +755,10 @@ void rxc_format_result(rxc_buf *b, rxc_format fmt, const rxc_ruleset *rs,
                        const rxc_record *rec, const rxc_result *res) {
   switch (fmt) {
     case RXC_FORMAT_JSONL:
-      RXC__PUTS(b, "{");
       format_jsonl(b, rs, rec, res);
-      RXC__PUTS(b, "}\n");
       break;
     case RXC_FORMAT_CSV:
       format_csv(b, rec, res);
-      RXC__PUTS(b, "\n");
       break;
     case RXC_FORMAT_TEXT:
       format_text(b, rec, res);
@@ -602,6 +777,5 @@ void rxc_format_reject(rxc_buf *b, const rxc_reject *rej) {
   RXC__PUTS(b, ",");
   put_ulong(b, rej->column);
   RXC__PUTS(b, ",");
-  csv_field(b, rej->message, strlen(rej->message));
-  RXC__PUTS(b, "\n");
+  csv_field(b, rej->message, strlen(rej->message), '\n');
 }
