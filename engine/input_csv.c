@@ -527,21 +527,25 @@ static ssize_t next_physical(rxc_reader *r, FILE *in, const char **line,
     return LINE_END;
   }
   for (;;) {
-    char *s = r->blk + r->blk_beg;
     size_t have = r->blk_end - r->blk_beg;
-    char *nl = have ? memchr(s, '\n', have) : NULL;
-    if (nl || (r->blk_eof && have)) {
-      size_t len = nl ? (size_t)(nl - s) + 1 : have;
-      r->blk_beg += len;
-      *line = s;
-      return (ssize_t)len;
-    }
-    if (r->blk_eof) return LINE_END;
-    /* Keep the start of a line, with room to read the rest of it. */
-    if (r->blk_beg) {
-      memmove(r->blk, s, have);
-      r->blk_beg = 0;
-      r->blk_end = have;
+    if (have) {
+      char *s = r->blk + r->blk_beg;
+      char *nl = memchr(s, '\n', have);
+      if (nl || r->blk_eof) {
+        size_t len = nl ? (size_t)(nl - s) + 1 : have;
+        r->blk_beg += len;
+        *line = s;
+        return (ssize_t)len;
+      }
+      /* Keep the start of a line, with room to read the rest of it. */
+      if (r->blk_beg) {
+        memmove(r->blk, s, have);
+        r->blk_beg = 0;
+        r->blk_end = have;
+      }
+    } else {
+      if (r->blk_eof) return LINE_END;
+      r->blk_beg = r->blk_end = 0; /* (the buffer may not exist yet) */
     }
     if (r->blk_cap - r->blk_end < READ_BLOCK / 2 &&
         rxc__grow((void **)&r->blk, &r->blk_cap, r->blk_end + READ_BLOCK,
