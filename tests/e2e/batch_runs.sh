@@ -94,9 +94,15 @@ ls "$WORK" | grep -q 'rxcheck-' && fail "a temporary file was left by a complete
 mkfifo "$WORK/sum.fifo"
 cat "$WORK/sum.fifo" >"$WORK/fifo.out" &
 reader=$!
+st=0
 "$RXCHECK" batch --summary "$WORK/sum.fifo" --out "$WORK/fifo.jsonl" \
-  "$SRC/fixtures/sample_export.csv" 2>/dev/null
+  "$SRC/fixtures/sample_export.csv" 2>/dev/null || st=$?
+# Should rxcheck have died before opening the FIFO, open and close it here
+# (read-write: that never blocks) so that cat ends instead of hanging.
+exec 8<>"$WORK/sum.fifo"
+exec 8>&-
 wait "$reader"
+[ "$st" -le 3 ] || fail "--summary FIFO: rxcheck exited with $st"
 [ -p "$WORK/sum.fifo" ] || fail "--summary FIFO was replaced by a file"
 grep -q '"rows_read":300' "$WORK/fifo.out" || fail "--summary FIFO: no summary read"
 : >"$WORK/target.jsonl"
