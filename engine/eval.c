@@ -923,14 +923,21 @@ static int covers(const rxc__pack *p, const char *jur) {
   return -1;
 }
 
+/* Whether regulatory rule g names jurisdiction jur and indication ind. */
+static int rule_has(const rxc__regrule *g, const char *jur, size_t ind) {
+  int j = 0, k = 0;
+  for (size_t i = 0; i < g->njur && !j; i++)
+    j = strcmp(g->jurisdictions[i], jur) == 0;
+  for (size_t i = 0; i < g->nind && !k; i++) k = g->indications[i] == ind;
+  return j && k;
+}
+
 /* The regulatory rule index. resolve() wants, for a record's indication
- * and jurisdiction, the rules that name both (one of the rule's
- * jurisdictions is the record's and one of its indications is the one
- * being resolved), in pack order.
- * Only a covered jurisdiction gets that far, so the rules are listed per
- * (indication, covered jurisdiction) once, when the checker is made: a
- * rule goes in every cell its jurisdictions and indications span, once
- * each, and the cells are filled in rule order. */
+ * and jurisdiction, the rules that name both, in pack order. Only a
+ * covered jurisdiction gets that far, so the rules are listed per
+ * (indication, covered jurisdiction) cell once, when the checker is made:
+ * the cells' lists one after the other in `rules`, cell i's from
+ * start[i] to start[i + 1]. */
 static int regidx_new(rxc_checker *c) {
   const rxc_ruleset *rs = c->rs;
   c->regidx = rxc__calloc(rs->npacks ? rs->npacks : 1, sizeof *c->regidx);
@@ -938,68 +945,24 @@ static int regidx_new(rxc_checker *c) {
   for (size_t pi = 0; pi < rs->npacks; pi++) {
     const rxc__pack *p = &rs->packs[pi];
     struct regidx *x = &c->regidx[pi];
-    size_t nj = p->info.njurisdictions, ni = p->nindications;
-    size_t ncell = ni * nj;
-    x->start = rxc__calloc(ncell + 1, sizeof *x->start);
-    size_t *last = rxc__calloc(ncell ? ncell : 1, sizeof *last);
-    int *jmap = NULL;
-    size_t maxjur = 0;
-    for (size_t k = 0; k < p->nregrules; k++)
-      if (p->regrules[k].njur > maxjur) maxjur = p->regrules[k].njur;
-    jmap = rxc__calloc(maxjur ? maxjur : 1, sizeof *jmap);
-    if (!x->start || !last || !jmap) {
-      rxc__free(last);
-      rxc__free(jmap);
-      return -1;
-    }
-    /* Two passes: count per cell, then fill. last[cell] is the rule that
-     * went in last plus one, so a rule naming a cell twice goes in once. */
+    size_t nj = p->info.njurisdictions, ncell = p->nindications * nj;
     size_t total = 0;
-    for (int pass = 0; pass < 2; pass++) {
-      memset(last, 0, (ncell ? ncell : 1) * sizeof *last);
-      size_t *fill = NULL;
-      if (pass == 1) {
-        x->rules = rxc__malloc((total ? total : 1) * sizeof *x->rules);
-        fill = rxc__calloc(ncell ? ncell : 1, sizeof *fill);
-        if (!x->rules || !fill) {
-          rxc__free(fill);
-          rxc__free(last);
-          rxc__free(jmap);
-          return -1;
-        }
-        size_t at = 0;
-        for (size_t cell = 0; cell < ncell; cell++) {
-          size_t n = x->start[cell];
-          x->start[cell] = at;
-          fill[cell] = at;
-          at += n;
-        }
-        x->start[ncell] = at;
-      }
-      for (size_t k = 0; k < p->nregrules; k++) {
-        const rxc__regrule *g = &p->regrules[k];
-        for (size_t j = 0; j < g->njur; j++)
-          jmap[j] = covers(p, g->jurisdictions[j]);
-        for (size_t j = 0; j < g->njur; j++) {
-          if (jmap[j] < 0) continue;
-          for (size_t i = 0; i < g->nind; i++) {
-            if (g->indications[i] >= ni) continue;
-            size_t cell = g->indications[i] * nj + (size_t)jmap[j];
-            if (last[cell] == k + 1) continue;
-            last[cell] = k + 1;
-            if (pass == 0) {
-              x->start[cell]++;
-              total++;
-            } else {
-              x->rules[fill[cell]++] = k;
-            }
-          }
-        }
-      }
-      rxc__free(fill);
+    for (size_t cell = 0; cell < ncell; cell++)
+      for (size_t k = 0; k < p->nregrules; k++)
+        total += (size_t)rule_has(&p->regrules[k],
+                                  p->info.jurisdictions[cell % nj], cell / nj);
+    x->start = rxc__malloc((ncell + 1) * sizeof *x->start);
+    x->rules = rxc__malloc((total ? total : 1) * sizeof *x->rules);
+    if (!x->start || !x->rules) return -1; /* rxc_checker_free frees */
+    size_t at = 0;
+    for (size_t cell = 0; cell < ncell; cell++) {
+      x->start[cell] = at;
+      for (size_t k = 0; k < p->nregrules; k++)
+        if (rule_has(&p->regrules[k], p->info.jurisdictions[cell % nj],
+                     cell / nj))
+          x->rules[at++] = k;
     }
-    rxc__free(last);
-    rxc__free(jmap);
+    x->start[ncell] = at;
   }
   return 0;
 }
