@@ -139,11 +139,6 @@ static inline void rxc__put(rxc_buf *b, const char *s, size_t n) {
  * would give sizeof(char *) bytes. */
 #define RXC__PUTS(b, lit) rxc__put((b), "" lit, sizeof(lit) - 1)
 
-/* Appends a NUL-terminated string (inline: no call unless it grows). */
-static inline void rxc__put_cstr(rxc_buf *b, const char *s) {
-  rxc__put(b, s, strlen(s));
-}
-
 /* Appends v in decimal. */
 static inline void rxc__put_ulong(rxc_buf *b, unsigned long v) {
   char *d = rxc__room(b, 20);

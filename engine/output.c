@@ -568,14 +568,14 @@ static void format_csv(rxc_buf *b, const rxc_record *rec,
    * neither, so no quoting is needed. */
   for (size_t i = 0; i < res->nindications; i++) {
     if (i) RXC__PUTS(b, ";");
-    rxc__put_cstr(b, res->indications[i].indication);
+    rxc_buf_puts(b, res->indications[i].indication);
     RXC__PUTS(b, ":");
     put_verdict(b, res->indications[i].status);
   }
   RXC__PUTS(b, ",");
   for (size_t i = 0; i < res->nfindings; i++) {
     if (i) RXC__PUTS(b, ";");
-    rxc__put_cstr(b, res->findings[i].rule);
+    rxc_buf_puts(b, res->findings[i].rule);
     RXC__PUTS(b, ":");
     put_severity(b, res->findings[i].severity);
     if (res->findings[i].suppression) RXC__PUTS(b, ":suppressed");
@@ -591,12 +591,12 @@ static void format_csv(rxc_buf *b, const rxc_record *rec,
               strcmp(res->indications[k].rule, rule) == 0);
     if (seen) continue; /* one rule may decide several diagnoses */
     if (!first) RXC__PUTS(b, ";");
-    rxc__put_cstr(b, rule);
+    rxc_buf_puts(b, rule);
     first = 0;
   }
   for (size_t i = 0; i < res->nfindings; i++) {
     if (!first) RXC__PUTS(b, ";");
-    rxc__put_cstr(b, res->findings[i].rule);
+    rxc_buf_puts(b, res->findings[i].rule);
     first = 0;
   }
   RXC__PUTS(b, "\n");
@@ -661,11 +661,11 @@ static void format_text(rxc_buf *b, const rxc_record *rec,
   }
   rxc__done(b, d);
   RXC__PUTS(b, "  ");
-  rxc__put_cstr(b, res->drug);
+  rxc_buf_puts(b, res->drug);
   RXC__PUTS(b, ", ");
-  rxc__put_cstr(b, res->formulation);
+  rxc_buf_puts(b, res->formulation);
   RXC__PUTS(b, ", ");
-  rxc__put_cstr(b, res->jurisdiction ? res->jurisdiction : "no country");
+  rxc_buf_puts(b, res->jurisdiction ? res->jurisdiction : "no country");
   if (res->age >= 0) {
     RXC__PUTS(b, ", age ");
     put_int(b, res->age);
@@ -676,22 +676,22 @@ static void format_text(rxc_buf *b, const rxc_record *rec,
   for (size_t i = 0; i < res->nindications; i++) {
     const rxc_indication_result *ir = &res->indications[i];
     RXC__PUTS(b, "    ");
-    rxc__put_cstr(b, ir->label);
+    rxc_buf_puts(b, ir->label);
     RXC__PUTS(b, " (");
     text_safe(b, ir->code.raw.ptr, ir->code.raw.len);
     RXC__PUTS(b, "): ");
     put_verdict(b, ir->status);
     if (ir->line) {
       RXC__PUTS(b, ", ");
-      rxc__put_cstr(b, ir->line);
+      rxc_buf_puts(b, ir->line);
     }
     for (size_t k = 0; k < ir->nreasons; k++) {
-      rxc__put_cstr(b, k ? "; " : " - ");
-      rxc__put_cstr(b, ir->reasons[k]);
+      rxc_buf_puts(b, k ? "; " : " - ");
+      rxc_buf_puts(b, ir->reasons[k]);
     }
     if (ir->rule) {
       RXC__PUTS(b, " [");
-      rxc__put_cstr(b, ir->rule);
+      rxc_buf_puts(b, ir->rule);
       RXC__PUTS(b, "]");
     }
     RXC__PUTS(b, "\n");
@@ -702,15 +702,15 @@ static void format_text(rxc_buf *b, const rxc_record *rec,
     RXC__PUTS(b, "    ! ");
     put_severity(b, f->severity);
     RXC__PUTS(b, " ");
-    rxc__put_cstr(b, f->kind);
+    rxc_buf_puts(b, f->kind);
     RXC__PUTS(b, ": ");
-    rxc__put_cstr(b, f->message);
+    rxc_buf_puts(b, f->message);
     if (f->action) {
       RXC__PUTS(b, " Action: ");
-      rxc__put_cstr(b, f->action);
+      rxc_buf_puts(b, f->action);
     }
     RXC__PUTS(b, " [");
-    rxc__put_cstr(b, f->rule);
+    rxc_buf_puts(b, f->rule);
     RXC__PUTS(b, "]\n");
     if (f->suppression) {
       RXC__PUTS(b, "      (suppressed until ");
@@ -730,22 +730,22 @@ static void format_text(rxc_buf *b, const rxc_record *rec,
 static void text_explain(rxc_buf *b, const rxc_result *res) {
   for (size_t i = 0; i < res->nexplain; i++) {
     const rxc_explain_rule *x = &res->explain[i];
-    rxc__put_cstr(b, x->fired ? "    why " : "    near miss ");
-    rxc__put_cstr(b, x->rule);
+    rxc_buf_puts(b, x->fired ? "    why " : "    near miss ");
+    rxc_buf_puts(b, x->rule);
     RXC__PUTS(b, " (");
-    rxc__put_cstr(b, strcmp(x->kind, "regulatory") == 0 ? x->label : x->kind);
+    rxc_buf_puts(b, strcmp(x->kind, "regulatory") == 0 ? x->label : x->kind);
     RXC__PUTS(b, "):");
     for (size_t k = 0; k < x->n; k++) {
       const rxc_explain_cond *e = &res->explain_conds[x->first + k];
-      rxc__put_cstr(b, k ? "; " : " ");
-      rxc__put_cstr(b, e->field);
+      rxc_buf_puts(b, k ? "; " : " ");
+      rxc_buf_puts(b, e->field);
       RXC__PUTS(b, " ");
       if (e->value[0])
         text_safe(b, e->value, strlen(e->value));
       else
         RXC__PUTS(b, "(absent)");
-      rxc__put_cstr(b, e->held ? " " : " failed ");
-      rxc__put_cstr(b, e->test);
+      rxc_buf_puts(b, e->held ? " " : " failed ");
+      rxc_buf_puts(b, e->test);
     }
     RXC__PUTS(b, "\n");
   }
