@@ -40,17 +40,10 @@ const char rxc__digits2[200] = {
 
 void rxc_buf_append(rxc_buf *b, const char *s, size_t n) {
   if (b->failed || n == 0) return;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap;
-    if (rxc__grow((void **)&b->data, &cap, b->len + n + 1, 1) != 0) {
-      b->failed = 1;
-      return;
-    }
-    b->cap = cap;
-  }
-  memcpy(b->data + b->len, s, n);
-  b->len += n;
-  b->data[b->len] = '\0';
+  char *d = rxc__room(b, n);
+  if (!d) return;
+  memcpy(d, s, n);
+  rxc__done(b, d + n);
 }
 
 void rxc_buf_puts(rxc_buf *b, const char *s) { rxc_buf_append(b, s, strlen(s)); }
