@@ -192,12 +192,45 @@ static rxc__amount_status parse_raw_general(rxc_str s, int allow_range,
   return RXC__AMT_OK;
 }
 
+/* The shape nearly every amount has, read first as the builder reads two
+ * amounts per row of every export: a plain decimal ("100", "12.5", ".5")
+ * of at most 18 bytes, with no sign, comma, range, space or unit. Returns
+ * 1 with *out set to what the general parser gives for it (a bare number
+ * is mg), or 0 for anything else, which the general parser then reads.
+ * With at most 18 digits every digit is significant there too, and the
+ * value is computed the same way (mantissa / 10^fraction digits), so both
+ * give the same double. */
+static int plain_amount(rxc_str s, double *out) {
+  static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                 1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+  if (s.len == 0 || s.len > 18) return 0;
+  unsigned long long mant = 0;
+  size_t dot = s.len; /* where the '.' is, if any */
+  for (size_t i = 0; i < s.len; i++) {
+    unsigned d = (unsigned)(unsigned char)s.ptr[i] - '0';
+    if (d <= 9)
+      mant = mant * 10 + d;
+    else if (s.ptr[i] == '.' && dot == s.len)
+      dot = i;
+    else
+      return 0;
+  }
+  if (dot == s.len) {
+    *out = (double)mant;
+    return 1;
+  }
+  if (s.len == 1) return 0; /* "." alone: no digit */
+  *out = (double)mant / pow10[s.len - 1 - dot];
+  return 1;
+}
+
 rxc__amount_status rxc__amount_parse_raw(rxc_str s, int allow_range,
                                          double *lo_out, double *hi_out,
                                          int *range_out, rxc_str *unit_out) {
   s = rxc__trim(s);
   double v;
-  if (rxc__amount_plain(s, &v)) { /* what the general path gives, sooner */
+  if (plain_amount(s, &v)) { /* what the general path gives, sooner */
     *lo_out = *hi_out = v;
     *range_out = 0;
     *unit_out = (rxc_str){s.ptr + s.len, 0};
@@ -231,7 +264,7 @@ rxc__amount_status rxc__amount_parse(rxc_str s, int allow_range,
                                      rxc__amount *out) {
   s = rxc__trim(s);
   double v;
-  if (rxc__amount_plain(s, &v)) { /* a bare number: mg, as below */
+  if (plain_amount(s, &v)) { /* a bare number: mg, as below */
     out->value = out->low = v;
     out->is_range = 0;
     out->unit = RXC__UNIT_NONE;

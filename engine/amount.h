@@ -43,39 +43,6 @@ rxc__unit_kind rxc__unit_classify(rxc_str unit, int *pow10);
 /* v in a mass unit of power `pow10` (see above), in mg. */
 double rxc__to_mg(double v, int pow10);
 
-/* The shape nearly every amount has, read inline as the builder reads two
- * amounts per row of every export: a plain decimal ("100", "12.5", ".5")
- * of at most 18 bytes, with no sign, comma, range, space or unit. Returns
- * 1 with *out set to what rxc__amount_parse gives for it (a bare number
- * is mg), or 0 for anything else, which rxc__amount_parse then reads.
- * With at most 18 digits every digit is significant there too, and the
- * value is computed the same way (mantissa / 10^fraction digits), so both
- * give the same double. */
-static inline int rxc__amount_plain(rxc_str s, double *out) {
-  static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-                                 1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
-  if (s.len == 0 || s.len > 18) return 0;
-  unsigned long long mant = 0;
-  size_t dot = s.len; /* where the '.' is, if any */
-  for (size_t i = 0; i < s.len; i++) {
-    unsigned d = (unsigned)(unsigned char)s.ptr[i] - '0';
-    if (d <= 9)
-      mant = mant * 10 + d;
-    else if (s.ptr[i] == '.' && dot == s.len)
-      dot = i;
-    else
-      return 0;
-  }
-  if (dot == s.len) {
-    *out = (double)mant;
-    return 1;
-  }
-  if (s.len == 1) return 0; /* "." alone: no digit */
-  *out = (double)mant / pow10[s.len - 1 - dot];
-  return 1;
-}
-
 /* Parses an amount: a decimal number (digits, optional fraction, optional
  * thousands separators in groups of three: "25,000", "1,234.5"), with
  * `allow_range` a range "LOW-HIGH" (also with an en dash or spaces), then

@@ -477,11 +477,8 @@ static int build(rxc_builder *b, const rxc_str *fields, size_t n,
     v = r->canon[f];
     if (!v.len) continue;
     rxc__amount a;
-    rxc__amount_status res;
-    if (rxc__amount_plain(v, &a.value)) /* the usual plain number, inline */
-      res = RXC__AMT_OK;
-    else
-      res = rxc__amount_parse(v, f == RXC_F_DAILY_DOSE_MG, &a);
+    rxc__amount_status res =
+        rxc__amount_parse(v, f == RXC_F_DAILY_DOSE_MG, &a);
     rxc_reject_reason why = RXC_REJ_BAD_NUMBER;
     const char *what = NULL;
     switch (res) {
