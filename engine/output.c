@@ -352,8 +352,22 @@ static void jsonl_explain(rxc_buf *b, const rxc_result *res) {
   RXC__PUTS(b, "]");
 }
 
-/* One JSONL row without its newline. Keys are literals, and the fixed
- * head and tail of the row are written each with one capacity check. */
+/* The end of a JSONL row: ,"as_of":DATE, the pre-rendered tool and
+ * ruleset members, the closing brace and the newline, written at d (room
+ * for ROW_END_ROOM + ntail bytes); returns the end. */
+enum { ROW_END_ROOM = 9 + 12 + 1 + 2 };
+static char *row_end_at(char *d, rxc_date as_of, const char *tail,
+                        size_t ntail) {
+  d = RXC__CPY(d, ",\"as_of\":");
+  d = rxc__json_date_at(d, as_of);
+  *d++ = ',';
+  memcpy(d, tail, ntail);
+  d += ntail;
+  return RXC__CPY(d, "}\n");
+}
+
+/* One JSONL row with its newline. Keys are literals, and the fixed head
+ * and end of the row are written each with one capacity check. */
 static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
                          const rxc_record *rec, const rxc_result *res) {
   /* The tool and ruleset part of the row, rendered at load; a pack info
@@ -368,7 +382,7 @@ static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
   /* An out-of-scope row is a fixed head, the patient id, the status and
    * the fixed tail: all of it goes into room made once. */
   int whole = res->status == RXC_V_OUT_OF_SCOPE && !res->explain;
-  size_t rest = STATUS_PAD + (whole ? 9 + 12 + 1 + ntail + 2 : 0);
+  size_t rest = STATUS_PAD + (whole ? ROW_END_ROOM + ntail : 0);
   rxc_str pid = rec->canon[RXC_F_PATIENT_ID];
   /* {"line":N,"patient_id": */
   char *d = rxc__room(b, 8 + 20 + 14 + pid.len + 4 + rest);
@@ -393,12 +407,7 @@ static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
   memcpy(d, status_json_pad[row], STATUS_PAD);
   d += status_json_len[row];
   if (whole) {
-    d = RXC__CPY(d, ",\"as_of\":");
-    d = rxc__json_date_at(d, res->as_of);
-    *d++ = ',';
-    memcpy(d, tail, ntail);
-    d += ntail;
-    rxc__done(b, RXC__CPY(d, "}\n"));
+    rxc__done(b, row_end_at(d, res->as_of, tail, ntail));
     return;
   }
   rxc__done(b, d);
@@ -432,14 +441,8 @@ static void format_jsonl(rxc_buf *b, const rxc_ruleset *rs,
   }
   /* Provenance: the date the rules were taken on, the tool and the
    * ruleset. No run time: the same input and rules give the same bytes. */
-  d = rxc__room(b, 9 + 12 + 1 + ntail + 2);
-  if (!d) return;
-  d = RXC__CPY(d, ",\"as_of\":");
-  d = rxc__json_date_at(d, res->as_of);
-  *d++ = ',';
-  memcpy(d, tail, ntail);
-  d += ntail;
-  rxc__done(b, RXC__CPY(d, "}\n"));
+  d = rxc__room(b, ROW_END_ROOM + ntail);
+  if (d) rxc__done(b, row_end_at(d, res->as_of, tail, ntail));
 }
 
 void rxc__json_packs(rxc_buf *b, const rxc_ruleset *rs) {
@@ -604,24 +607,12 @@ static void format_csv(rxc_buf *b, const rxc_record *rec,
 
 /* ---- text ----------------------------------------------------------------- */
 
-/* Eight bytes with 'a'..'z' made upper case, other bytes as they are. */
-static inline uint64_t upper8(uint64_t w) {
-  uint64_t low7 = w & ~RXC__H8;
-  uint64_t from_a = low7 + RXC__L8 * (0x80 - 'a');    /* high bit: >= 'a' */
-  uint64_t past_z = low7 + RXC__L8 * (0x80 - 'z' - 1); /* high bit: > 'z' */
-  uint64_t lower = from_a & ~past_z & ~w & RXC__H8;     /* and ASCII */
-  return w - (lower >> 2);                              /* minus 0x20 */
-}
-
 /* A verdict's name in upper case ("" out of range), written at d (room
  * for PLAIN_PAD bytes); returns the end. */
 static char *upper_verdict_at(char *d, rxc_verdict v) {
-  size_t row = verdict_row(v);
-  uint64_t w[PLAIN_PAD / 8];
-  memcpy(w, verdict_plain_pad[row], PLAIN_PAD);
-  for (size_t i = 0; i < PLAIN_PAD / 8; i++) w[i] = upper8(w[i]);
-  memcpy(d, w, PLAIN_PAD);
-  return d + (row < RXC_V__COUNT ? verdict_plain[row].n : 0);
+  for (const char *s = rxc_verdict_name(v); *s; s++)
+    *d++ = (char)(*s >= 'a' && *s <= 'z' ? *s - ('a' - 'A') : *s);
+  return d;
 }
 
 /* Patient values reach the terminal only through the output itself; text
